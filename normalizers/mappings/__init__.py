@@ -1,0 +1,1 @@
+"""One mapping per adapter kind: source-native record -> common-schema posting."""

@@ -1,0 +1,1 @@
+"""Pure extraction: response bytes in, source-native records out (no Scrapy needed)."""
