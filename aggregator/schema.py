@@ -123,6 +123,16 @@ class Posting(BaseModel):
     valid_through: UtcDateTime | None = None
     language: LanguageCode | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul_characters(cls, data: Any) -> Any:
+        """NUL cannot be stored by PostgreSQL and never belongs in offer text."""
+        if isinstance(data, dict):
+            for name, value in data.items():
+                if isinstance(value, str) and "\x00" in value:
+                    raise ValueError(f"field {name!r} contains a NUL character")
+        return data
+
     @field_validator("source_offer_id", mode="before")
     @classmethod
     def _id_as_text(cls, value: Any) -> Any:

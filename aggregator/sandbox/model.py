@@ -1,4 +1,4 @@
-"""Neutral records shared by the sandbox market (what exists) and its renderers (how boards show it).
+"""Neutral records shared by the sandbox market (what exists) and its renderers (how it looks).
 
 The market decides which vacancies exist and how each board's copy of a vacancy is worded;
 renderers only turn a board's list of :class:`BoardPosting` into that board's wire format.

@@ -1,0 +1,162 @@
+"""``aggregator load``: postings already in the common schema, one JSON object per line.
+
+Good lines load; each bad line is reported with its number and reason and changes nothing.
+Valid postings are stored in batches, each batch atomic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import orjson
+from pydantic import ValidationError
+
+from aggregator.errors import UserError
+from aggregator.pipeline import Matcher, store_postings
+from aggregator.schema import Posting
+from aggregator.store.database import Store
+from aggregator.store.postings import UpsertResult
+
+MAX_LINE_BYTES = 2 * 1024 * 1024
+BATCH_SIZE = 2000
+
+
+@dataclass(slots=True)
+class Rejection:
+    """One line that could not be loaded, and why."""
+
+    line: int
+    reason: str
+
+
+@dataclass(slots=True)
+class LoadReport:
+    """What a load did: counts by outcome, and every rejected line."""
+
+    lines: int = 0
+    result: UpsertResult = field(default_factory=UpsertResult)
+    rejections: list[Rejection] = field(default_factory=list)
+
+    @property
+    def loaded(self) -> int:
+        return len(self.result.touched_ids)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.rejections else 0
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """Pydantic's errors as one readable line: field, problem, offending value."""
+    parts = []
+    for item in error.errors(include_url=False):
+        where = ".".join(str(p) for p in item["loc"]) or "posting"
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = "unknown field"
+        elif item["type"] not in ("missing",) and "input" in item:
+            shown = repr(item["input"])
+            message += f" (got {shown[:60]}{'...' if len(shown) > 60 else ''})"
+        parts.append(f"{where}: {message}")
+    return "; ".join(parts)
+
+
+class LineError(ValueError):
+    """A line that cannot be loaded; ``readable`` tells whether it was at least a JSON value."""
+
+    def __init__(self, reason: str, *, readable: bool) -> None:
+        super().__init__(reason)
+        self.readable = readable
+
+
+def parse_line(raw: bytes, *, source: str | None) -> Posting:
+    """One line to a posting, or :class:`LineError` with a message fit for the user."""
+    if len(raw) > MAX_LINE_BYTES:
+        raise LineError(
+            f"line is {len(raw) / 1e6:.1f} MB, over the {MAX_LINE_BYTES // 2**20} MiB limit",
+            readable=False,
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LineError(f"invalid UTF-8 at byte {exc.start}", readable=False) from None
+    try:
+        data: Any = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise LineError(f"malformed JSON: {exc}", readable=False) from None
+    if not isinstance(data, dict):
+        raise LineError(f"expected a JSON object, got {type(data).__name__}", readable=True)
+    if source is not None:
+        given = data.setdefault("source", source)
+        if given != source:
+            raise LineError(f"source {given!r} differs from --source {source!r}", readable=True)
+    try:
+        return Posting.model_validate(data)
+    except ValidationError as exc:
+        raise LineError(describe_validation_error(exc), readable=True) from None
+
+
+def _lines(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    for number, raw in enumerate(stream, start=1):
+        stripped = raw.strip()
+        if stripped:
+            yield number, stripped
+
+
+def _check_is_json_lines(path: Path, head: bytes) -> None:
+    if head.lstrip().startswith(b"["):
+        raise UserError(f"{path} holds a JSON array, not JSON Lines (one object per line)")
+
+
+def load_file(
+    store: Store,
+    path: Path,
+    *,
+    source: str | None = None,
+    matcher: Matcher | None = None,
+    on_batch: Callable[[LoadReport], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> LoadReport:
+    """Load a JSON Lines file of postings into the store."""
+    try:
+        stream = path.open("rb")
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
+    report = LoadReport()
+    parsed_any = False
+    with stream:
+        _check_is_json_lines(path, stream.peek(64)[:64] if hasattr(stream, "peek") else b"")
+        batch: list[Posting] = []
+        for number, raw in _lines(stream):
+            report.lines = number
+            try:
+                batch.append(parse_line(raw, source=source))
+                parsed_any = True
+            except LineError as exc:
+                parsed_any = parsed_any or exc.readable
+                report.rejections.append(Rejection(number, str(exc)))
+            if len(batch) >= batch_size:
+                _store_batch(store, batch, report, matcher)
+                batch = []
+                if on_batch:
+                    on_batch(report)
+        if batch:
+            _store_batch(store, batch, report, matcher)
+    if report.rejections and not parsed_any:
+        raise UserError(
+            f"{path} is not JSON Lines: {report.rejections[0].reason} on line "
+            f"{report.rejections[0].line}"
+        )
+    return report
+
+
+def _store_batch(
+    store: Store, batch: list[Posting], report: LoadReport, matcher: Matcher | None
+) -> None:
+    with store.engine.begin() as conn:
+        result = store_postings(conn, batch, datetime.now(UTC), matcher=matcher)
+    report.result.add(result)

@@ -1,0 +1,56 @@
+"""The storing half of the pipeline: postings in, consolidated offers kept consistent.
+
+Every path that stores postings (crawl, ``aggregator load``, ``aggregator renormalize``) calls
+:func:`store_postings` inside its own transaction, one batch at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import Connection, select
+
+from aggregator.schema import Posting
+from aggregator.store.models import OfferPosting
+from aggregator.store.offers import Link, found_offers, link_postings, refresh_offers, touch_offers
+from aggregator.store.postings import UpsertResult, upsert_postings
+
+
+class Matcher(Protocol):
+    """The dedupe stage: decides which existing offer, if any, each new or changed posting joins."""
+
+    def match(self, conn: Connection, posting_ids: Sequence[int]) -> dict[int, Link]:
+        """Links for the postings that belong to an existing offer; others found new offers."""
+        ...
+
+
+def _offers_of(conn: Connection, posting_ids: Sequence[int]) -> set[str]:
+    link = OfferPosting.__table__
+    owners: set[str] = set()
+    for start in range(0, len(posting_ids), 500):
+        chunk = posting_ids[start : start + 500]
+        owners.update(conn.scalars(select(link.c.offer_id).where(link.c.posting_id.in_(chunk))))
+    return owners
+
+
+def store_postings(
+    conn: Connection,
+    postings: Sequence[Posting],
+    now: datetime,
+    *,
+    matcher: Matcher | None = None,
+    raw_payload_ids: Sequence[int | None] | None = None,
+) -> UpsertResult:
+    """Upsert a batch of postings and bring their consolidated offers up to date."""
+    result = upsert_postings(conn, postings, now, raw_payload_ids=raw_payload_ids)
+    links = matcher.match(conn, result.new_ids) if matcher and result.new_ids else {}
+    founders = [pid for pid in result.new_ids if pid not in links]
+    found_offers(conn, founders, now)
+    link_postings(conn, links, now)
+    stale = _offers_of(conn, result.updated_ids + result.reopened_ids)
+    stale.update(link.offer_id for link in links.values())
+    refresh_offers(conn, stale, now)
+    touch_offers(conn, result.unchanged_ids, now)
+    return result

@@ -1,0 +1,173 @@
+"""Upserting normalized postings on their natural key, with a content hash.
+
+Writes are idempotent (the same posting twice only moves ``last_seen_at``) and each batch
+runs inside the caller's transaction, so a failure leaves the store as it was before it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
+
+from aggregator.schema import POSTING_FIELDS, Posting
+from aggregator.store.models import PostingRow, Source
+
+CONTENT_FIELDS: tuple[str, ...] = tuple(
+    f for f in POSTING_FIELDS if f not in ("source", "source_offer_id")
+)
+_KEY_CHUNK = 500
+
+
+def content_hash(record: dict[str, Any]) -> str:
+    """A short digest of a posting's content: what tells an edited posting from an unchanged one."""
+    payload = orjson.dumps([record.get(f) for f in CONTENT_FIELDS])
+    return hashlib.blake2b(payload, digest_size=16).hexdigest()
+
+
+def posting_values(posting: Posting) -> dict[str, Any]:
+    """Column values for a posting (enums as their string values, datetimes kept aware)."""
+    values = posting.model_dump(mode="python")
+    for name in ("remote", "contract_type", "working_time", "salary_period"):
+        if values[name] is not None:
+            values[name] = values[name].value
+    return values
+
+
+@dataclass(slots=True)
+class UpsertResult:
+    """What a batch did, by posting id, so later stages touch only what changed."""
+
+    new_ids: list[int] = field(default_factory=list)
+    updated_ids: list[int] = field(default_factory=list)
+    unchanged_ids: list[int] = field(default_factory=list)
+    reopened_ids: list[int] = field(default_factory=list)
+
+    @property
+    def touched_ids(self) -> list[int]:
+        return self.new_ids + self.updated_ids + self.unchanged_ids
+
+    def add(self, other: UpsertResult) -> None:
+        self.new_ids += other.new_ids
+        self.updated_ids += other.updated_ids
+        self.unchanged_ids += other.unchanged_ids
+        self.reopened_ids += other.reopened_ids
+
+
+def ensure_sources(conn: Connection, keys: set[str], now: datetime) -> list[str]:
+    """Register source keys the store does not know yet as external sources; return them."""
+    if not keys:
+        return []
+    known = set(conn.scalars(select(Source.key).where(Source.key.in_(sorted(keys)))))
+    missing = sorted(keys - known)
+    if missing:
+        conn.execute(
+            insert(Source),
+            [
+                {
+                    "key": k,
+                    "name": k,
+                    "kind": None,
+                    "priority": 0,
+                    "external": True,
+                    "enabled": True,
+                    "created_at": now,
+                }
+                for k in missing
+            ],
+        )
+    return missing
+
+
+def _existing(conn: Connection, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+    found: dict[tuple[str, str], Any] = {}
+    table = PostingRow.__table__
+    for start in range(0, len(keys), _KEY_CHUNK):
+        chunk = keys[start : start + _KEY_CHUNK]
+        rows = conn.execute(
+            select(
+                table.c.id,
+                table.c.source,
+                table.c.source_offer_id,
+                table.c.content_hash,
+                table.c.closed_at,
+            ).where(tuple_(table.c.source, table.c.source_offer_id).in_(chunk))
+        )
+        for row in rows:
+            found[(row.source, row.source_offer_id)] = row
+    return found
+
+
+def upsert_postings(
+    conn: Connection,
+    postings: Sequence[Posting],
+    now: datetime,
+    *,
+    raw_payload_ids: Sequence[int | None] | None = None,
+) -> UpsertResult:
+    """Insert new postings, update changed ones, touch ``last_seen_at`` of unchanged ones.
+
+    A closed posting that is seen again is reopened. Within one batch the last copy of a key wins.
+    """
+    table = PostingRow.__table__
+    latest: dict[tuple[str, str], tuple[dict[str, Any], int | None]] = {}
+    for index, posting in enumerate(postings):
+        values = posting_values(posting)
+        raw_id = raw_payload_ids[index] if raw_payload_ids else None
+        latest[(posting.source, posting.source_offer_id)] = (values, raw_id)
+    ensure_sources(conn, {key[0] for key in latest}, now)
+    existing = _existing(conn, list(latest))
+    result = UpsertResult()
+    inserts: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
+    touches: list[dict[str, Any]] = []
+    for key, (values, raw_id) in latest.items():
+        digest = content_hash(values)
+        row = existing.get(key)
+        if row is None:
+            inserts.append(
+                {
+                    **values,
+                    "content_hash": digest,
+                    "first_seen_at": now,
+                    "last_seen_at": now,
+                    "changed_at": now,
+                    "closed_at": None,
+                    "raw_payload_id": raw_id,
+                }
+            )
+            continue
+        if row.closed_at is not None:
+            result.reopened_ids.append(row.id)
+        if row.content_hash != digest:
+            changes.append(
+                {
+                    **{f: values[f] for f in CONTENT_FIELDS},
+                    "b_id": row.id,
+                    "content_hash": digest,
+                    "changed_at": now,
+                    "last_seen_at": now,
+                    "closed_at": None,
+                    "raw_payload_id": raw_id,
+                }
+            )
+            result.updated_ids.append(row.id)
+        else:
+            touches.append({"b_id": row.id, "last_seen_at": now, "closed_at": None})
+            result.unchanged_ids.append(row.id)
+    if inserts:
+        ids = conn.scalars(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), inserts
+        )
+        result.new_ids.extend(ids)
+    by_id = update(table).where(table.c.id == bindparam("b_id"))
+    if changes:
+        conn.execute(by_id, changes)
+    if touches:
+        conn.execute(by_id, touches)
+    return result
