@@ -41,8 +41,9 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 
 def _register_commands() -> None:
-    from aggregator.commands import db, export, load
+    from aggregator.commands import db, demo, export, load
 
+    cli.add_command(demo.demo)
     cli.add_command(load.load)
     cli.add_command(export.export)
     cli.add_command(db.db)

@@ -46,8 +46,7 @@ def store_postings(
     """Upsert a batch of postings and bring their consolidated offers up to date."""
     result = upsert_postings(conn, postings, now, raw_payload_ids=raw_payload_ids)
     links = matcher.match(conn, result.new_ids) if matcher and result.new_ids else {}
-    founders = [pid for pid in result.new_ids if pid not in links]
-    found_offers(conn, founders, now)
+    found_offers(conn, [row for pid, row in result.new_rows.items() if pid not in links], now)
     link_postings(conn, links, now)
     stale = _offers_of(conn, result.updated_ids + result.reopened_ids)
     stale.update(link.offer_id for link in links.values())

@@ -48,11 +48,13 @@ def _chunks(ids: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield ids[start : start + _CHUNK]
 
 
-def link_postings(conn: Connection, links: dict[int, Link], now: datetime) -> None:
-    """Attach postings to offers (replacing any earlier link of the same posting)."""
+def link_postings(
+    conn: Connection, links: dict[int, Link], now: datetime, *, fresh: bool = False
+) -> None:
+    """Attach postings to offers, replacing earlier links (``fresh``: postings had none)."""
     table = OfferPosting.__table__
     ids = sorted(links)
-    for chunk in _chunks(ids):
+    for chunk in () if fresh else _chunks(ids):
         conn.execute(table.delete().where(table.c.posting_id.in_(chunk)))
     if ids:
         conn.execute(
@@ -70,21 +72,18 @@ def link_postings(conn: Connection, links: dict[int, Link], now: datetime) -> No
         )
 
 
-def found_offers(conn: Connection, posting_ids: Sequence[int], now: datetime) -> dict[int, str]:
-    """Make each posting the founder of a new offer (fast path: one insert per table)."""
-    posting = PostingRow.__table__
+def found_offers(conn: Connection, postings: Sequence[dict[str, Any]], now: datetime) -> None:
+    """Make each posting (its column values, with ``id``) the founder of a new offer."""
     rows: list[dict[str, Any]] = []
     links: dict[int, Link] = {}
-    for chunk in _chunks(list(posting_ids)):
-        for row in conn.execute(select(posting).where(posting.c.id.in_(chunk))):
-            offer = _offer_values([row._mapping])
-            offer["updated_at"] = now
-            rows.append(offer)
-            links[row.id] = Link(offer["offer_id"], "founder")
+    for posting in postings:
+        offer = _offer_values([posting])
+        offer["updated_at"] = now
+        rows.append(offer)
+        links[posting["id"]] = Link(offer["offer_id"], "founder")
     if rows:
         conn.execute(insert(OfferRow.__table__), rows)
-        link_postings(conn, links, now)
-    return {pid: link.offer_id for pid, link in links.items()}
+        link_postings(conn, links, now, fresh=True)
 
 
 def _rank_key(row: Any, priorities: dict[str, int]) -> tuple[Any, ...]:

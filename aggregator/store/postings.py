@@ -47,6 +47,7 @@ class UpsertResult:
     updated_ids: list[int] = field(default_factory=list)
     unchanged_ids: list[int] = field(default_factory=list)
     reopened_ids: list[int] = field(default_factory=list)
+    new_rows: dict[int, dict[str, Any]] = field(default_factory=dict)  # this batch only
 
     @property
     def touched_ids(self) -> list[int]:
@@ -161,10 +162,12 @@ def upsert_postings(
             touches.append({"b_id": row.id, "last_seen_at": now, "closed_at": None})
             result.unchanged_ids.append(row.id)
     if inserts:
-        ids = conn.scalars(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), inserts
-        )
-        result.new_ids.extend(ids)
+        conn.execute(insert(table), inserts)
+        ids = _existing(conn, [(r["source"], r["source_offer_id"]) for r in inserts])
+        for values in inserts:
+            row_id = ids[(values["source"], values["source_offer_id"])].id
+            result.new_ids.append(row_id)
+            result.new_rows[row_id] = {**values, "id": row_id}
     by_id = update(table).where(table.c.id == bindparam("b_id"))
     if changes:
         conn.execute(by_id, changes)

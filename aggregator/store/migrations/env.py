@@ -13,14 +13,10 @@ if connection is None:  # pragma: no cover - only when alembic is run by hand
 
     engine = make_engine(database_url())
     with engine.begin() as conn:
-        context.configure(
-            connection=conn, target_metadata=Base.metadata, render_as_batch=True
-        )
+        context.configure(connection=conn, target_metadata=Base.metadata, render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()
 else:
-    context.configure(
-        connection=connection, target_metadata=Base.metadata, render_as_batch=True
-    )
+    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()

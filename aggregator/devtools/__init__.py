@@ -1,0 +1,1 @@
+"""Tools for tests and benchmarks: throwaway local servers started from installed binaries."""
