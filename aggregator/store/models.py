@@ -143,6 +143,20 @@ class PostingRow(OfferFields, Base):
     changed_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     raw_payload_id: Mapped[int | None] = mapped_column(ForeignKey("raw_payloads.id"))
+    listing_marker: Mapped[str | None] = mapped_column(String(200))  # listing's updated date/hash
+
+
+class FetchState(Base):
+    """What the last fetch of a URL returned, for conditional GET (ETag / Last-Modified)."""
+
+    __tablename__ = "fetch_state"
+
+    source: Mapped[str] = mapped_column(ForeignKey("sources.key"), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    raw_payload_id: Mapped[int | None] = mapped_column(ForeignKey("raw_payloads.id"))
+    fetched_at: Mapped[datetime]
 
 
 class OfferRow(OfferFields, Base):
