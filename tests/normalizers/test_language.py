@@ -1,0 +1,56 @@
+"""Language detection: offers in the supported languages, and abstention on short text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from normalizers.fields.language import LANGUAGES, corpus_case, detect_language
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+def test_france_travail_descriptions_are_french() -> None:
+    offers = json.loads((SAMPLES / "france_travail_offre_180HSFM_179PPHH.json").read_text())
+    for offer in offers:
+        assert detect_language(offer["description"]) == "fr"
+
+
+def test_remoteok_descriptions_are_english() -> None:
+    from normalizers.fields.text import clean_description
+
+    jobs = json.loads((SAMPLES / "remoteok_2024-12-04_subset.json").read_text())
+    detected = [detect_language(clean_description(job["description"])[0]) for job in jobs]
+    assert detected.count("en") >= len(jobs) - 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Wir suchen einen erfahrenen Softwareentwickler (m/w/d) für unser Team.", "de"),
+        ("Buscamos un ingeniero de software con experiencia en Python.", "es"),
+        ("Wij zoeken een ervaren ontwikkelaar voor ons team in Utrecht.", "nl"),
+    ],
+)
+def test_other_languages(text: str, expected: str) -> None:
+    assert detect_language(text) == expected
+
+
+@pytest.mark.parametrize("text", [None, "", "CDI", "Senior Engineer", "https://x.example/a 123"])
+def test_too_short_or_no_letters_gives_none(text: str | None) -> None:
+    assert detect_language(text) is None
+
+
+def test_result_is_always_in_the_supported_set() -> None:
+    assert detect_language("Le candidat idéal parle couramment anglais et français.") in LANGUAGES
+    # Latin is not in the set: the answer is one of ours or None, never "la"
+    assert detect_language("Lorem ipsum dolor sit amet, consectetur adipiscing elit.") in (
+        *LANGUAGES,
+        None,
+    )
+
+
+def test_corpus_case_shape() -> None:
+    assert corpus_case({"text": "Nous recherchons un comptable expérimenté."}) == {"language": "fr"}
