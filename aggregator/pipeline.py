@@ -42,9 +42,12 @@ def store_postings(
     *,
     matcher: Matcher | None = None,
     raw_payload_ids: Sequence[int | None] | None = None,
+    listing_markers: Sequence[str | None] | None = None,
 ) -> UpsertResult:
     """Upsert a batch of postings and bring their consolidated offers up to date."""
-    result = upsert_postings(conn, postings, now, raw_payload_ids=raw_payload_ids)
+    result = upsert_postings(
+        conn, postings, now, raw_payload_ids=raw_payload_ids, listing_markers=listing_markers
+    )
     links = matcher.match(conn, result.new_ids) if matcher and result.new_ids else {}
     found_offers(conn, [row for pid, row in result.new_rows.items() if pid not in links], now)
     link_postings(conn, links, now)

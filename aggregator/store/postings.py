@@ -110,24 +110,27 @@ def upsert_postings(
     now: datetime,
     *,
     raw_payload_ids: Sequence[int | None] | None = None,
+    listing_markers: Sequence[str | None] | None = None,
 ) -> UpsertResult:
     """Insert new postings, update changed ones, touch ``last_seen_at`` of unchanged ones.
 
     A closed posting that is seen again is reopened. Within one batch the last copy of a key wins.
     """
     table = PostingRow.__table__
-    latest: dict[tuple[str, str], tuple[dict[str, Any], int | None]] = {}
+    latest: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
     for index, posting in enumerate(postings):
-        values = posting_values(posting)
-        raw_id = raw_payload_ids[index] if raw_payload_ids else None
-        latest[(posting.source, posting.source_offer_id)] = (values, raw_id)
+        extra = {
+            "raw_payload_id": raw_payload_ids[index] if raw_payload_ids else None,
+            "listing_marker": listing_markers[index] if listing_markers else None,
+        }
+        latest[(posting.source, posting.source_offer_id)] = (posting_values(posting), extra)
     ensure_sources(conn, {key[0] for key in latest}, now)
     existing = _existing(conn, list(latest))
     result = UpsertResult()
     inserts: list[dict[str, Any]] = []
     changes: list[dict[str, Any]] = []
     touches: list[dict[str, Any]] = []
-    for key, (values, raw_id) in latest.items():
+    for key, (values, extra) in latest.items():
         digest = content_hash(values)
         row = existing.get(key)
         if row is None:
@@ -139,7 +142,7 @@ def upsert_postings(
                     "last_seen_at": now,
                     "changed_at": now,
                     "closed_at": None,
-                    "raw_payload_id": raw_id,
+                    **extra,
                 }
             )
             continue
@@ -154,12 +157,15 @@ def upsert_postings(
                     "changed_at": now,
                     "last_seen_at": now,
                     "closed_at": None,
-                    "raw_payload_id": raw_id,
+                    **extra,
                 }
             )
             result.updated_ids.append(row.id)
         else:
-            touches.append({"b_id": row.id, "last_seen_at": now, "closed_at": None})
+            touch = {"b_id": row.id, "last_seen_at": now, "closed_at": None}
+            if extra["listing_marker"] is not None:
+                touch["listing_marker"] = extra["listing_marker"]
+            touches.append(touch)
             result.unchanged_ids.append(row.id)
     if inserts:
         conn.execute(insert(table), inserts)
@@ -171,6 +177,10 @@ def upsert_postings(
     by_id = update(table).where(table.c.id == bindparam("b_id"))
     if changes:
         conn.execute(by_id, changes)
-    if touches:
-        conn.execute(by_id, touches)
+    for same_keys in (
+        [t for t in touches if "listing_marker" in t],
+        [t for t in touches if "listing_marker" not in t],
+    ):
+        if same_keys:
+            conn.execute(by_id, same_keys)
     return result

@@ -1,0 +1,1 @@
+"""Crawling: the Scrapy process over catalogue sources, then storing what it found."""

@@ -1,0 +1,73 @@
+"""Safe expiry: closing postings that disappeared, and reopening those that came back.
+
+A posting missing from a *complete, successful, unsuspicious* crawl of its source is closed;
+a posting whose ``valid_through`` has passed is closed whatever the crawl. The offers behind
+closed postings are refreshed (an offer stays open while any of its postings is open).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import Connection, and_, select, update
+
+from aggregator.store.models import OfferPosting, PostingRow
+from aggregator.store.offers import refresh_offers, touch_offers
+
+_CHUNK = 500
+
+
+def _close(conn: Connection, posting_ids: list[int], now: datetime) -> int:
+    table, link = PostingRow.__table__, OfferPosting.__table__
+    offers: set[str] = set()
+    for start in range(0, len(posting_ids), _CHUNK):
+        chunk = posting_ids[start : start + _CHUNK]
+        conn.execute(update(table).where(table.c.id.in_(chunk)).values(closed_at=now))
+        offers.update(conn.scalars(select(link.c.offer_id).where(link.c.posting_id.in_(chunk))))
+    refresh_offers(conn, offers, now)
+    return len(posting_ids)
+
+
+def close_missing(conn: Connection, source: str, seen: Iterable[str], now: datetime) -> int:
+    """Close the source's open postings that a complete crawl did not see; returns how many."""
+    table = PostingRow.__table__
+    seen_ids = set(seen)
+    open_rows = conn.execute(
+        select(table.c.id, table.c.source_offer_id).where(
+            table.c.source == source, table.c.closed_at.is_(None)
+        )
+    )
+    missing = [row.id for row in open_rows if row.source_offer_id not in seen_ids]
+    return _close(conn, missing, now)
+
+
+def close_expired(conn: Connection, now: datetime, source: str | None = None) -> int:
+    """Close open postings whose ``valid_through`` is in the past; returns how many."""
+    table = PostingRow.__table__
+    condition = and_(table.c.closed_at.is_(None), table.c.valid_through < now)
+    if source is not None:
+        condition = and_(condition, table.c.source == source)
+    expired = list(conn.scalars(select(table.c.id).where(condition)))
+    return _close(conn, expired, now)
+
+
+def touch_seen(conn: Connection, source: str, offer_ids: Iterable[str], now: datetime) -> int:
+    """Mark postings seen without re-reading them (their listing said nothing changed)."""
+    table = PostingRow.__table__
+    ids = sorted(set(offer_ids))
+    found: list[int] = []
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        found.extend(
+            conn.scalars(
+                select(table.c.id).where(
+                    table.c.source == source, table.c.source_offer_id.in_(chunk)
+                )
+            )
+        )
+    for start in range(0, len(found), _CHUNK):
+        chunk = found[start : start + _CHUNK]
+        conn.execute(update(table).where(table.c.id.in_(chunk)).values(last_seen_at=now))
+    touch_offers(conn, found, now)
+    return len(found)

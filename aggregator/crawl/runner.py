@@ -1,0 +1,149 @@
+"""One Scrapy process over several catalogue sources, then the storing stage per source.
+
+The Twisted reactor cannot be restarted, so :func:`crawl` runs at most once per process:
+the CLI runs it once, the scheduler runs each crawl in a child process.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import zlib
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from sqlalchemy import select
+
+from aggregator.catalogue import CatalogueError, SourceEntry, resolve_credentials
+from aggregator.crawl import runs
+from aggregator.crawl.finish import SourceOutcome, finish_source
+from aggregator.pipeline import Matcher
+from aggregator.store.database import Store
+from aggregator.store.models import FetchState, PostingRow, RawPayload
+from spiders.base import FetchMemo, KnownPosting, SourceSpider
+from spiders.collector import CrawlCollector
+from spiders.settings import base_settings, source_settings
+
+log = logging.getLogger(__name__)
+
+
+def _known_postings(store: Store, source: str) -> dict[str, KnownPosting]:
+    table = PostingRow.__table__
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(table.c.source_offer_id, table.c.listing_marker, table.c.closed_at).where(
+                table.c.source == source
+            )
+        )
+        return {
+            r.source_offer_id: KnownPosting(r.listing_marker, r.closed_at is None) for r in rows
+        }
+
+
+def _memos(store: Store, source: str) -> dict[str, FetchMemo]:
+    table = FetchState.__table__
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(table).where(table.c.source == source))
+        return {r.url: FetchMemo(r.etag, r.last_modified, r.raw_payload_id) for r in rows}
+
+
+def stored_body_reader(store: Store) -> Callable[[int], bytes | None]:
+    """Read a kept raw payload back (to re-parse a listing answered with 304)."""
+
+    def read(payload_id: int) -> bytes | None:
+        table = RawPayload.__table__
+        with store.engine.connect() as conn:
+            row = conn.execute(
+                select(table.c.body, table.c.encoding).where(table.c.id == payload_id)
+            ).first()
+        if row is None:
+            return None
+        return zlib.decompress(row.body) if row.encoding == "zlib" else bytes(row.body)
+
+    return read
+
+
+def _spider_class(entry: SourceEntry, polite: bool) -> type[SourceSpider]:
+    """A spider class of its own per source, carrying that source's Scrapy settings."""
+    return type(
+        f"Spider_{entry.key.replace('-', '_').replace('.', '_')}",
+        (SourceSpider,),
+        {"custom_settings": source_settings(entry, polite=polite)},
+    )
+
+
+def crawl(
+    store: Store,
+    entries: Sequence[SourceEntry],
+    *,
+    polite: bool = True,
+    matcher: Matcher | None = None,
+    settings: dict[str, Any] | None = None,
+    on_source_done: Callable[[SourceOutcome], None] | None = None,
+) -> list[SourceOutcome]:
+    """Crawl the sources concurrently in one Scrapy process, then store each one's findings."""
+    started = datetime.now(UTC)
+    collectors: dict[str, CrawlCollector] = {}
+    run_ids: dict[str, int] = {}
+    process = CrawlerProcess(
+        {**base_settings(polite=polite), **(settings or {})}, install_root_handler=False
+    )
+    reader = stored_body_reader(store)
+    for entry in entries:
+        collector = CrawlCollector(entry.key)
+        collectors[entry.key] = collector
+        with store.engine.begin() as conn:
+            runs.register_source(
+                conn,
+                entry.key,
+                name=entry.name,
+                kind=entry.kind,
+                priority=entry.priority,
+                enabled=entry.enabled,
+                now=started,
+            )
+            run_ids[entry.key] = runs.open_run(conn, entry.key, started)
+        try:
+            credentials = resolve_credentials(entry)
+        except CatalogueError as exc:
+            collector.fatal = str(exc)
+            collector.note_error(str(exc))
+            continue
+        crawler = process.create_crawler(_spider_class(entry, polite))
+        crawler.signals.connect(_closed_handler(collector), signal=signals.spider_closed)
+        process.crawl(
+            crawler,
+            source=entry,
+            kind=importlib.import_module(f"spiders.{entry.kind}"),
+            collector=collector,
+            known=_known_postings(store, entry.key),
+            memos=_memos(store, entry.key),
+            stored_body=reader,
+            credentials=credentials,
+        )
+    if process.crawlers:
+        process.start()
+    outcomes = []
+    for entry in entries:
+        outcome = finish_source(
+            store,
+            entry,
+            collectors[entry.key],
+            run_ids[entry.key],
+            datetime.now(UTC),
+            matcher=matcher,
+        )
+        outcomes.append(outcome)
+        if on_source_done:
+            on_source_done(outcome)
+    return outcomes
+
+
+def _closed_handler(collector: CrawlCollector) -> Callable[..., None]:
+    def closed(spider: Any, reason: str) -> None:
+        collector.close_reason = reason
+
+    return closed

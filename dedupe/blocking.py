@@ -1,0 +1,108 @@
+"""Blocking: the few keys under which a record can meet its copies, and an in-memory index.
+
+A record is compared only with clusters sharing a block key, so the cost per record stays
+flat as the store grows. Exact passes (same board id, same URL, same company+title+place,
+same description) rank first; fuzzy passes (company+title word, place+title word, MinHash
+LSH bands) find reworded copies. Blocks are capped to their most recent entries.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Sequence
+
+from dedupe.keys import Keys
+from dedupe.records import DedupeRecord
+
+EXACT_KINDS = ("sid", "url", "ctp", "fp")
+EXACT_WEIGHT = 10
+MAX_TITLE_WORDS = 6
+MIN_WORD = 3
+
+
+def _title_words(keys: Keys) -> list[str]:
+    """The most telling title words: longest first, at most MAX_TITLE_WORDS."""
+    usable = sorted(
+        (t for t in keys.title_tokens if len(t) >= MIN_WORD), key=lambda t: (-len(t), t)
+    )
+    return usable[:MAX_TITLE_WORDS]
+
+
+def block_keys(record: DedupeRecord, keys: Keys) -> list[str]:
+    """Every block key of a record, exact kinds first; ``kind:value`` strings."""
+    place = f"{keys.place.country}|{keys.place.key}" if keys.place.key else ""
+    out = [f"sid:{record.source}:{record.source_offer_id}", f"url:{keys.url}"]
+    if keys.company and keys.title and place:
+        out.append(f"ctp:{keys.company}|{keys.title}|{place}")
+    if keys.description is not None and keys.description.signature is not None:
+        out.append(f"fp:{keys.description.digest}")
+        out.extend(f"lsh:{band}" for band in keys.description.band_keys())
+    words = _title_words(keys)
+    if keys.company:
+        out.append(f"co:{keys.company}")
+        out.extend(f"cot:{keys.company}|{word}" for word in words)
+    if place:
+        out.extend(f"plt:{place}|{word}" for word in words)
+    return out
+
+
+def block_weight(block: str) -> int:
+    """Votes a shared block gives a candidate: exact passes outweigh any number of fuzzy ones."""
+    return EXACT_WEIGHT if block.split(":", 1)[0] in EXACT_KINDS else 1
+
+
+class BlockIndex:
+    """Block key -> cluster ids (most recently registered last), capped to ``cap`` entries.
+
+    Each entry counts the representatives that registered the cluster under the block, so
+    dropping one representative keeps the blocks its cluster still holds through another.
+    """
+
+    def __init__(self, cap: int = 200) -> None:
+        self.cap = cap
+        self._blocks: dict[str, OrderedDict[str, int]] = {}
+        self._recency: dict[str, int] = {}  # cluster id -> sequence number of its last add
+        self._clock = 0
+
+    def add(self, cluster_id: str, blocks: Iterable[str]) -> None:
+        """Register a cluster under blocks; a block past its cap forgets its oldest entry."""
+        self._clock += 1
+        self._recency[cluster_id] = self._clock
+        for block in dict.fromkeys(blocks):
+            members = self._blocks.setdefault(block, OrderedDict())
+            members[cluster_id] = members.get(cluster_id, 0) + 1
+            members.move_to_end(cluster_id)
+            if len(members) > self.cap:
+                members.popitem(last=False)
+
+    def remove(self, cluster_id: str, blocks: Iterable[str]) -> None:
+        """Unregister one representative's blocks of a cluster (empty blocks are dropped)."""
+        for block in dict.fromkeys(blocks):
+            members = self._blocks.get(block)
+            if members is None or cluster_id not in members:
+                continue
+            members[cluster_id] -= 1
+            if members[cluster_id] <= 0:
+                del members[cluster_id]
+            if not members:
+                del self._blocks[block]
+
+    def candidates(self, blocks: Sequence[str], limit: int) -> list[str]:
+        """Cluster ids sharing blocks, ranked by votes (exact blocks weigh more), then recency.
+
+        Copies of a vacancy are published days apart, so among equally voted clusters the
+        most recently extended ones come first; the order depends only on the add sequence.
+        """
+        votes: Counter[str] = Counter()
+        for block in dict.fromkeys(blocks):
+            members = self._blocks.get(block)
+            if members:
+                weight = block_weight(block)
+                for cluster_id in members:
+                    votes[cluster_id] += weight
+        recency = self._recency
+        ranked = sorted(votes.items(), key=lambda item: (-item[1], -recency[item[0]]))
+        return [cluster_id for cluster_id, _ in ranked[:limit]]
+
+    def __len__(self) -> int:
+        return len(self._blocks)

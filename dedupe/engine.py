@@ -1,0 +1,143 @@
+"""The dedupe engine: assigns each record to the vacancy (cluster) it is a copy of.
+
+Records of a batch are assigned one by one in canonical order (publication date, then ids),
+so a batch gives the same clusters whatever its input order, and a rebuild in one batch gives
+the same clusters as time-ordered incremental batches. A record joins the best-scoring
+candidate cluster whose representatives all accept it; otherwise it founds a new cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from dedupe.blocking import block_keys
+from dedupe.cluster import CandidateSource, ClusterView, Representative, cluster_id_for
+from dedupe.explanation import MatchExplanation
+from dedupe.keys import compute_keys
+from dedupe.memory import MemoryCandidateSource
+from dedupe.records import DedupeRecord, canonical_order
+from dedupe.scoring import DEFAULT_CONFIG, MatchConfig, compare
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Where a record went: its cluster, the rule that put it there, and the score."""
+
+    key: str
+    cluster_id: str
+    rule: str  # "new", "known" (already held), or the match rule ("score", "same_url"...)
+    score: float
+    matched: str | None = None  # the representative it matched
+
+
+class Deduper:
+    """Incremental entity resolution of postings into vacancies, over a CandidateSource."""
+
+    def __init__(
+        self,
+        source: CandidateSource | None = None,
+        config: MatchConfig = DEFAULT_CONFIG,
+        *,
+        max_candidates: int = 30,
+        max_representatives: int = 3,
+    ) -> None:
+        self.source: CandidateSource = source if source is not None else MemoryCandidateSource()
+        self.config = config
+        self.max_candidates = max_candidates
+        self.max_representatives = max_representatives
+
+    def add(self, records: Iterable[DedupeRecord]) -> list[Assignment]:
+        """Assign a batch; a key already held is updated in place and keeps its cluster."""
+        return [self._assign(record) for record in canonical_batch(records)]
+
+    def remove(self, key: str) -> str | None:
+        """Forget a deleted posting; returns its former cluster (its id never changes)."""
+        removed = self.source.remove_member(key)
+        if removed is None:
+            return None
+        cluster_id, was_representative = removed
+        if was_representative:
+            member = self.source.promotable(cluster_id)
+            if member is not None:
+                blocks = block_keys(member.record, member.keys)
+                self.source.promote(cluster_id, member.record.key, blocks)
+        return cluster_id
+
+    def clusters(self) -> dict[str, list[str]]:
+        """Cluster id -> record keys, for every vacancy held."""
+        return self.source.clusters()
+
+    def best_match(self, record: DedupeRecord) -> tuple[ClusterView, MatchExplanation] | None:
+        """The cluster a record would join and why (None: it would found a new one)."""
+        keys = compute_keys(record)
+        return self._best(Representative(record, keys), block_keys(record, keys))
+
+    def _best(
+        self, member: Representative, blocks: list[str]
+    ) -> tuple[ClusterView, MatchExplanation] | None:
+        ids = self.source.candidate_clusters(blocks, self.max_candidates)
+        best: tuple[ClusterView, MatchExplanation] | None = None
+        for view in self.source.views(ids):
+            verdict = self._judge(member, view)
+            if verdict is None:
+                continue
+            if best is None or verdict.total > best[1].total:
+                best = (view, verdict)
+        return best
+
+    def _judge(self, member: Representative, view: ClusterView) -> MatchExplanation | None:
+        """Best accepting representative; None if none matches or any one vetoes."""
+        best: MatchExplanation | None = None
+        for rep in view.representatives:
+            if rep.record.key == member.record.key:
+                continue
+            verdict = compare(
+                member.record,
+                member.keys,
+                rep.record,
+                rep.keys,
+                closed_at=view.closed_at,
+                config=self.config,
+            )
+            if verdict.vetoed:
+                return None
+            if verdict.match and (best is None or verdict.total > best.total):
+                best = verdict
+        return best
+
+    def _assign(self, record: DedupeRecord) -> Assignment:
+        known = self.source.cluster_of(record.key)
+        member = Representative(record, compute_keys(record))
+        blocks = block_keys(record, member.keys)
+        if known is not None:
+            self.source.update_member(member, blocks)
+            return Assignment(record.key, known, "known", 1.0)
+        found = self._best(member, blocks)
+        if found is None:
+            cluster_id = cluster_id_for(record.key)
+            self.source.add_member(cluster_id, member, blocks)
+            return Assignment(record.key, cluster_id, "new", 0.0)
+        view, verdict = found
+        is_rep = (
+            len(view.representatives) < self.max_representatives
+            and record.source not in view.sources
+        )
+        self.source.add_member(view.cluster_id, member, blocks if is_rep else None)
+        return Assignment(record.key, view.cluster_id, verdict.rule, verdict.total, verdict.right)
+
+
+def canonical_batch(records: Iterable[DedupeRecord]) -> list[DedupeRecord]:
+    """A batch in canonical order, one record per key (the latest state of a repeated key)."""
+    latest: dict[str, DedupeRecord] = {}
+    for record in records:
+        held = latest.get(record.key)
+        if held is None or _state(record) > _state(held):
+            latest[record.key] = record
+    return sorted(latest.values(), key=canonical_order)
+
+
+def _state(record: DedupeRecord) -> tuple[float, str]:
+    """Total order on two versions of one key: a closed version wins, then content."""
+    closed = record.closed_at.timestamp() if record.closed_at is not None else -1.0
+    return (closed, repr(record))

@@ -1,0 +1,96 @@
+"""Normalized comparison keys, computed once per record and reused by blocking and scoring."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from dedupe.fingerprint import DescriptionPrint, description_print
+from dedupe.places import Place, make_place
+from dedupe.records import DedupeRecord
+from dedupe.salary import AnnualSalary, annualize
+from dedupe.text import fold, words
+from dedupe.vocab import vocab
+
+_DOTS = re.compile(r"(?<=\w)\.(?=\w)|\.(?=\s|$)")
+_TRACKING = re.compile(r"^(utm_|ref$|source$|src$|from$|origin$|campaign|gclid|fbclid|trk)")
+
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    """Everything dedupe compares, derived from one :class:`DedupeRecord` (a pure function)."""
+
+    title: str  # folded, markers/stop-words removed, word order kept
+    title_tokens: frozenset[str]
+    company: str  # folded, legal forms removed; "" when unknown
+    company_acronym: str  # initials of a multi-word company key ("" otherwise)
+    agency: bool  # the company is a staffing agency (templated offers for many clients)
+    place: Place
+    description: DescriptionPrint | None
+    salary: AnnualSalary | None
+    url: str
+
+
+def title_key(title: str) -> tuple[str, frozenset[str]]:
+    """Title key and token set: "Développeur·se Python Sr (H/F)" -> "developpeur python senior"."""
+    v = vocab()
+    text = v.inclusive_endings.sub("", v.gender_markers.sub(" ", fold(title)))
+    tokens: list[str] = []
+    for token in words(text):
+        if token in v.title_stopwords or token in v.title_noise:
+            continue
+        tokens.extend(v.title_abbreviations.get(token, token).split())
+    if not tokens:  # a title made only of stop-words: keep its words rather than nothing
+        tokens = words(fold(title))
+    return " ".join(tokens), frozenset(tokens)
+
+
+def company_key(company: str | None) -> tuple[str, str]:
+    """Company key and acronym: "Groupe A.C.M.E. France SAS" -> ("acme", "")."""
+    if not company:
+        return "", ""
+    v = vocab()
+    tokens = words(_DOTS.sub("", fold(company)).replace("&", " "))
+    kept = [t for t in tokens if t not in v.company_drop and t not in v.company_noise]
+    if not kept:
+        kept = [t for t in tokens if t not in v.company_noise] or tokens
+    acronym = "".join(t[0] for t in kept) if len(kept) >= 2 else ""
+    return " ".join(kept), acronym
+
+
+def is_agency(company: str | None) -> bool:
+    """Whether a company name reads as a staffing agency ("Intérim Plus", "X Personaldienste")."""
+    if not company:
+        return False
+    padded = f" {' '.join(words(fold(company)))} "
+    return any(marker in padded for marker in vocab().agency_markers)
+
+
+def url_key(url: str) -> str:
+    """URL without scheme, "www.", fragment, trailing slash or tracking parameters."""
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    query = sorted((k, val) for k, val in parse_qsl(parts.query) if not _TRACKING.match(k.lower()))
+    return urlunsplit(("", host, parts.path.rstrip("/"), urlencode(query), "")).lstrip("/")
+
+
+def compute_keys(record: DedupeRecord) -> Keys:
+    """All comparison keys of a record (pure: the same record always gives the same keys)."""
+    title, tokens = title_key(record.title)
+    company, acronym = company_key(record.company)
+    return Keys(
+        title=title,
+        title_tokens=tokens,
+        company=company,
+        company_acronym=acronym,
+        agency=is_agency(record.company),
+        place=make_place(
+            record.city, record.postal_code, record.country, record.latitude, record.longitude
+        ),
+        description=description_print(record.description),
+        salary=annualize(
+            record.salary_min, record.salary_max, record.salary_currency, record.salary_period
+        ),
+        url=url_key(record.url),
+    )

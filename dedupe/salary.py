@@ -1,0 +1,70 @@
+"""Salaries annualized, so "2 917 € brut mensuel" and "35 k€ annuel" can be compared."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aggregator.schema import SalaryPeriod
+
+# Paid units per year: 35 h x 52 weeks, 218 worked days (French "forfait jours").
+PER_YEAR: dict[SalaryPeriod, float] = {
+    SalaryPeriod.HOUR: 1820.0,
+    SalaryPeriod.DAY: 218.0,
+    SalaryPeriod.WEEK: 52.0,
+    SalaryPeriod.MONTH: 12.0,
+    SalaryPeriod.YEAR: 1.0,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AnnualSalary:
+    """An annualized salary range, with the period it was published in (or guessed)."""
+
+    low: float
+    high: float
+    currency: str
+    period: SalaryPeriod
+    guessed: bool
+
+
+def guess_period(amount: float) -> SalaryPeriod:
+    """Period of an amount published without one, from its order of magnitude."""
+    if amount < 150:
+        return SalaryPeriod.HOUR
+    if amount < 1000:
+        return SalaryPeriod.DAY
+    if amount < 15000:
+        return SalaryPeriod.MONTH
+    return SalaryPeriod.YEAR
+
+
+def annualize(
+    low: float | None, high: float | None, currency: str | None, period: SalaryPeriod | None
+) -> AnnualSalary | None:
+    """Yearly range of a salary (None without any positive amount)."""
+    values = [v for v in (low, high) if v is not None and v > 0]
+    if not values:
+        return None
+    lo, hi = min(values), max(values)
+    chosen = period or guess_period(hi)
+    factor = PER_YEAR[chosen]
+    return AnnualSalary(
+        low=lo * factor,
+        high=hi * factor,
+        currency=currency or "",
+        period=chosen,
+        guessed=period is None,
+    )
+
+
+def salary_compatible(a: AnnualSalary, b: AnnualSalary, tolerance: float = 0.12) -> bool | None:
+    """Whether two ranges can be one offer's; None when currencies differ (not comparable).
+
+    Ranges overlap after widening each by ``tolerance`` (rounding, 13th month); converted
+    or guessed periods get twice the tolerance because hours or days per year vary.
+    """
+    if a.currency and b.currency and a.currency != b.currency:
+        return None
+    same_unit = a.period is b.period and not (a.guessed or b.guessed)
+    tol = tolerance if same_unit else 2 * tolerance
+    return a.low <= b.high * (1 + tol) and b.low <= a.high * (1 + tol)

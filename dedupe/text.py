@@ -1,0 +1,25 @@
+"""Text folding shared by every dedupe key: one spelling per word whatever the board wrote."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^a-z0-9+#]+")
+_SPACES = re.compile(r"\s+")
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# Letters a plain NFKD decomposition leaves alone but boards spell several ways.
+_SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "’": "'"})
+
+
+def fold(text: str) -> str:
+    """Casefold, strip accents, squeeze spaces: "Chargé  Clientèle" -> "charge clientele"."""
+    lowered = text.casefold().translate(_SPECIAL)
+    if not lowered.isascii():
+        lowered = _COMBINING.sub("", unicodedata.normalize("NFKD", lowered))
+    return _SPACES.sub(" ", lowered).strip()
+
+
+def words(folded: str) -> list[str]:
+    """Split folded text into word tokens; ``+`` and ``#`` stay so "c++" and "c#" survive."""
+    return [w for w in _NON_WORD.split(folded) if w.strip("+#")]

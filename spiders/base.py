@@ -1,0 +1,243 @@
+"""The shared Scrapy spider: one instance crawls one catalogue source with its kind's parser.
+
+A kind module (``spiders/<kind>.py``) only says where a crawl starts (and, for France
+Travail, how to authenticate); parsing is the pure parser of ``spiders/parsers/``; Scrapy
+owns the network (retries, throttling, robots.txt, stats). Everything found goes to the
+source's :class:`~spiders.collector.CrawlCollector`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import ModuleType
+from typing import Any, ClassVar
+
+import orjson
+import scrapy
+from scrapy.http import Request, Response
+from twisted.python.failure import Failure
+
+from aggregator.catalogue import SourceEntry
+from spiders.collector import CrawlCollector, Payload
+from spiders.parsers import get_parser
+from spiders.parsers.base import FollowUp, NotOfThisKind, ParseResult, RawRecord
+
+
+@dataclass(frozen=True, slots=True)
+class KnownPosting:
+    """What the store knows of an offer before the crawl: its listing marker and if it is open."""
+
+    marker: str | None
+    open: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FetchMemo:
+    """What the last fetch of a URL returned (for If-None-Match / If-Modified-Since)."""
+
+    etag: str | None
+    last_modified: str | None
+    raw_payload_id: int | None
+
+
+def listing_marker(record: RawRecord) -> str:
+    """The listing's own change marker, else a digest of the listing item."""
+    if record.updated:
+        return record.updated[:200]
+    digest = hashlib.blake2b(
+        orjson.dumps(record.data, option=orjson.OPT_SORT_KEYS, default=str), digest_size=12
+    )
+    return f"h:{digest.hexdigest()}"
+
+
+class SourceSpider(scrapy.Spider):
+    """Crawls one source: first requests from its kind module, then whatever the parser says."""
+
+    handle_httpstatus_list: ClassVar[list[int]] = [304]
+
+    def __init__(
+        self,
+        *,
+        source: SourceEntry,
+        kind: ModuleType,
+        collector: CrawlCollector,
+        known: dict[str, KnownPosting] | None = None,
+        memos: dict[str, FetchMemo] | None = None,
+        stored_body: Callable[[int], bytes | None] | None = None,
+        credentials: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(name=source.key, **kwargs)
+        self.source = source
+        self.kind = kind
+        self.parser = get_parser(source.kind)
+        self.collector = collector
+        self.known = known or {}
+        self.memos = memos or {}
+        self.stored_body = stored_body
+        self.credentials = credentials or {}
+
+    auth_headers: dict[str, str] | None = None
+
+    async def start(self) -> AsyncIterator[Any]:
+        """The kind's first requests, after its authentication request when it has one."""
+        auth_request = getattr(self.kind, "auth_request", None)
+        if auth_request is None:
+            for follow in self.kind.first_requests(self.source):
+                yield self.to_request(follow)
+            return
+        follow = auth_request(self.source, self.credentials)
+        self.collector.requests += 1
+        yield Request(
+            follow.url,
+            method=follow.method,
+            body=follow.body,
+            headers=follow.headers,
+            callback=self.after_auth,
+            errback=self.on_auth_error,
+            dont_filter=True,
+        )
+
+    def after_auth(self, response: Response) -> Iterable[Request]:
+        """Keep the token the kind reads from the answer, then start the real crawl."""
+        self.collector.responses[response.status] += 1
+        try:
+            self.auth_headers = self.kind.auth_headers(response.body)
+        except ValueError as exc:
+            self.collector.fatal = f"authentication failed: {exc}"
+            self.collector.note_error(self.collector.fatal)
+            return
+        for follow in self.kind.first_requests(self.source):
+            yield self.to_request(follow)
+
+    def on_auth_error(self, failure: Failure) -> None:
+        """Without a token nothing can be fetched: the run fails, other sources go on."""
+        response = getattr(failure.value, "response", None)
+        if response is not None:
+            self.collector.responses[response.status] += 1
+        reason = f"HTTP {response.status}" if response is not None else failure.getErrorMessage()
+        self.collector.fatal = f"authentication failed: {reason}"
+        self.collector.note_error(self.collector.fatal)
+
+    def to_request(self, follow: FollowUp) -> Request:
+        """A Scrapy request for a follow-up, conditional when the URL was fetched before."""
+        headers = {**(self.auth_headers or {}), **follow.headers}
+        memo = self.memos.get(follow.url) if follow.method == "GET" else None
+        if memo is not None and memo.raw_payload_id is not None:
+            if memo.etag:
+                headers["If-None-Match"] = memo.etag
+            if memo.last_modified:
+                headers["If-Modified-Since"] = memo.last_modified
+        self.collector.requests += 1
+        return Request(
+            follow.url,
+            method=follow.method,
+            body=follow.body,
+            headers=headers,
+            callback=self.parse_response,
+            errback=self.on_error,
+            dont_filter=follow.purpose != "page",
+            meta={"purpose": follow.purpose, "offer_id": follow.offer_id},
+        )
+
+    def parse_response(self, response: Response) -> Iterable[Request]:
+        """Parse a body with the kind's parser; collect records, follow what it points to."""
+        self.collector.responses[response.status] += 1
+        payload, body = self._payload(response)
+        if body is None:
+            return
+        try:
+            result: ParseResult = self.parser.parse(
+                body, url=response.url, headers=_headers(response)
+            )
+        except NotOfThisKind as exc:
+            self._fail(response.meta, f"{response.url}: {exc}")
+            return
+        index = self.collector.add_payload(payload)
+        self.collector.item_errors += len(result.errors)
+        for message in result.errors:
+            self.collector.note_error(f"{response.url}: {message}")
+        if result.total is not None and response.meta.get("purpose") != "detail":
+            self.collector.advertised_total = max(
+                self.collector.advertised_total or 0, result.total
+            )
+        yield from self._collect(response.meta, result, index)
+
+    def _collect(self, meta: dict[str, Any], result: ParseResult, index: int) -> Iterable[Request]:
+        details = {f.offer_id: f for f in result.follow if f.purpose == "detail" and f.offer_id}
+        for record in result.records:
+            if meta.get("purpose") == "detail" and meta.get("offer_id"):
+                self.collector.detail_arrived(meta["offer_id"], record, index)
+            elif record.source_offer_id in details:
+                marker = listing_marker(record)
+                self.collector.add_provisional(record, index, marker)
+                known = self.known.get(record.source_offer_id)
+                if known is not None and known.open and known.marker == marker:
+                    self.collector.detail_skipped(record.source_offer_id)
+                    details.pop(record.source_offer_id)
+            else:
+                self.collector.add_record(record, index, listing_marker(record))
+        for follow in result.follow:
+            if follow.purpose != "detail" or follow.offer_id in details:
+                yield self.to_request(follow)
+
+    def _payload(self, response: Response) -> tuple[Payload, bytes | None]:
+        now = datetime.now(UTC)
+        if response.status == 304:
+            memo = self.memos.get(response.url)
+            stored = memo.raw_payload_id if memo else None
+            body = self.stored_body(stored) if stored is not None and self.stored_body else None
+            if body is None:
+                self._fail(response.meta, f"{response.url}: 304 but no stored body to reuse")
+            return Payload(
+                response.url,
+                304,
+                now,
+                None,
+                stored_id=stored,
+                etag=memo.etag if memo else None,
+                last_modified=memo.last_modified if memo else None,
+            ), body
+        headers = response.headers
+        return Payload(
+            response.url,
+            response.status,
+            now,
+            response.body,
+            content_type=_header(headers, b"Content-Type"),
+            etag=_header(headers, b"ETag"),
+            last_modified=_header(headers, b"Last-Modified"),
+        ), response.body
+
+    def _fail(self, meta: dict[str, Any], message: str) -> None:
+        self.collector.failed_requests += 1
+        self.collector.note_error(message)
+        if meta.get("purpose") == "detail" and meta.get("offer_id"):
+            self.collector.detail_failed(meta["offer_id"])
+
+    def on_error(self, failure: Failure) -> None:
+        """A request that failed for good (after retries): counted, sampled, never fatal."""
+        request = failure.request  # type: ignore[attr-defined]
+        response = getattr(failure.value, "response", None)
+        if response is not None:
+            self.collector.responses[response.status] += 1
+            reason = f"HTTP {response.status}"
+        else:
+            reason = failure.getErrorMessage() or failure.type.__name__
+        self._fail(request.meta, f"{request.url}: {reason}")
+
+
+def _header(headers: Any, name: bytes) -> str | None:
+    value = headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _headers(response: Response) -> dict[str, str]:
+    return {
+        key.decode("latin-1"): values[-1].decode("latin-1")
+        for key, values in response.headers.items()
+        if values
+    }

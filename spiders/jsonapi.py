@@ -1,0 +1,12 @@
+"""A generic paginated JSON API configured from the catalogue options."""
+
+from __future__ import annotations
+
+from aggregator.catalogue import SourceEntry
+from spiders.entry import get
+from spiders.parsers.base import FollowUp
+
+
+def first_requests(source: SourceEntry) -> list[FollowUp]:
+    """Where a crawl of this kind starts."""
+    return get(source, "/api/jobs?page=1")

@@ -1,0 +1,12 @@
+"""Workable public widget API: one payload per account."""
+
+from __future__ import annotations
+
+from aggregator.catalogue import SourceEntry
+from spiders.entry import get
+from spiders.parsers.base import FollowUp
+
+
+def first_requests(source: SourceEntry) -> list[FollowUp]:
+    """Where a crawl of this kind starts."""
+    return get(source, "/api/v1/widget/accounts/{token}?details=true")

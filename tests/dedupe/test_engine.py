@@ -1,0 +1,113 @@
+"""The engine: clusters, stable ids, no chaining, removal, re-posts, order independence."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedupe.cluster import cluster_id_for
+from dedupe.engine import Deduper
+from dedupe.evaluate import evaluate
+from dedupe.records import DedupeRecord, canonical_order
+
+from .cases import BASE, T0, copy_of, days
+from .synthetic import market
+
+
+def _partition(clusters: dict[str, list[str]]) -> set[frozenset[str]]:
+    return {frozenset(keys) for keys in clusters.values()}
+
+
+def test_copies_join_the_founders_cluster_with_a_stable_id() -> None:
+    deduper = Deduper()
+    copy = copy_of(
+        BASE, "hellowork", "7", title="Comptable Fournisseurs F/H", posted_at=T0 + days(1)
+    )
+    first = deduper.add([copy, BASE])  # input order does not matter: BASE is older
+    assert [a.key for a in first] == [BASE.key, copy.key]
+    assert first[0].rule == "new" and first[0].cluster_id == cluster_id_for(BASE.key)
+    assert first[1].cluster_id == first[0].cluster_id and first[1].matched == BASE.key
+    lyon = copy_of(BASE, "apec", "9", city="Lyon", posted_at=T0 + days(2))
+    (assigned,) = deduper.add([lyon])
+    assert assigned.rule == "new"
+    assert _partition(deduper.clusters()) == {
+        frozenset({BASE.key, copy.key}),
+        frozenset({lyon.key}),
+    }
+
+
+def test_removing_the_founder_keeps_the_cluster_id_and_matching() -> None:
+    deduper = Deduper()
+    copy = copy_of(BASE, "hellowork", "7", posted_at=T0 + days(1))
+    deduper.add([BASE, copy])
+    cid = cluster_id_for(BASE.key)
+    assert deduper.remove(BASE.key) == cid
+    assert deduper.clusters() == {cid: [copy.key]}
+    (late,) = deduper.add([copy_of(BASE, "apec", "8", posted_at=T0 + days(3))])
+    assert late.cluster_id == cid  # the promoted representative still attracts copies
+    assert deduper.remove("unknown:1") is None
+
+
+def test_clusters_do_not_chain_through_a_vague_member() -> None:
+    paris = BASE
+    placeless = copy_of(BASE, "rss-board", "1", city=None, postal_code=None, posted_at=T0 + days(1))
+    lyon = copy_of(BASE, "apec", "2", city="Lyon", posted_at=T0 + days(2))
+    deduper = Deduper()
+    assignments = deduper.add([paris, placeless, lyon])
+    assert assignments[1].cluster_id == assignments[0].cluster_id
+    assert assignments[2].rule == "new"  # matches the placeless copy, but Paris vetoes it
+
+
+def test_upsert_closes_then_repost_merges_and_late_republication_does_not() -> None:
+    deduper = Deduper()
+    deduper.add([BASE])
+    (known,) = deduper.add([replace(BASE, closed_at=T0 + days(20))])
+    assert known.rule == "known"
+    repost = copy_of(BASE, "welcome", "5001", posted_at=T0 + days(40))
+    (joined,) = deduper.add([repost])
+    assert joined.cluster_id == cluster_id_for(BASE.key)
+    deduper.add([replace(repost, closed_at=T0 + days(45))])
+    assert repost.key in deduper.clusters()[cluster_id_for(BASE.key)]
+    (late,) = deduper.add([copy_of(BASE, "welcome", "9001", posted_at=T0 + days(200))])
+    assert late.rule == "new"
+
+
+def test_synthetic_market_quality_meets_targets() -> None:
+    records, truth = market(seed=7, vacancies=400)
+    deduper = Deduper()
+    deduper.add(records)
+    quality = evaluate(deduper.clusters(), truth)
+    assert quality.pair_precision >= 0.99, quality
+    assert quality.pair_recall >= 0.95, quality
+    assert quality.bcubed_precision >= 0.99, quality
+
+
+def test_rebuild_equals_time_ordered_incremental_batches() -> None:
+    records, _ = market(seed=11, vacancies=250)
+    rebuilt = Deduper()
+    rebuilt.add(records)
+    incremental = Deduper()
+    ordered = sorted(records, key=canonical_order)
+    cuts = sorted(random.Random(3).sample(range(1, len(ordered)), 6))
+    for start, end in zip([0, *cuts], [*cuts, len(ordered)], strict=True):
+        batch = ordered[start:end]
+        random.Random(end).shuffle(batch)
+        incremental.add(batch)
+    assert incremental.clusters().keys() == rebuilt.clusters().keys()
+    assert _partition(incremental.clusters()) == _partition(rebuilt.clusters())
+
+
+_POOL, _ = market(seed=5, vacancies=40)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.permutations(_POOL))
+def test_any_input_order_gives_the_same_clusters(shuffled: list[DedupeRecord]) -> None:
+    reference = Deduper()
+    reference.add(_POOL)
+    deduper = Deduper()
+    deduper.add(shuffled)
+    assert deduper.clusters() == reference.clusters()

@@ -1,0 +1,163 @@
+"""Comparison keys: gender markers, legal suffixes, arrondissements, accents, salaries, URLs."""
+
+from __future__ import annotations
+
+import pytest
+
+from aggregator.schema import SalaryPeriod
+from dedupe.fingerprint import description_print, jaccard_estimate, normalize_description
+from dedupe.keys import company_key, is_agency, title_key, url_key
+from dedupe.places import city_key, department, make_place
+from dedupe.salary import annualize, salary_compatible
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Développeur Python (H/F)", "developpeur python"),
+        ("Développeur Python H/F", "developpeur python"),
+        ("Développeur Python F/H", "developpeur python"),
+        ("Développeur Python (m/w/d)", "developpeur python"),
+        ("Développeur Python (w/m/d)", "developpeur python"),
+        ("Développeur Python M/F", "developpeur python"),
+        ("Développeur Python [h-f]", "developpeur python"),
+        ("Développeur·se Python", "developpeur python"),
+        ("Chargé(e) de clientèle", "charge clientele"),
+        ("Un(e) assistant(e) comptable", "assistant comptable"),
+        ("Sr Développeur Python", "senior developpeur python"),
+        ("Ingénieur C++ / C#", "ingenieur c++ c#"),
+        ("URGENT - Comptable CDI", "comptable"),
+    ],
+)
+def test_title_key_folds_markers_stopwords_and_accents(raw: str, expected: str) -> None:
+    assert title_key(raw)[0] == expected
+
+
+def test_title_key_keeps_seniority() -> None:
+    assert title_key("Comptable senior H/F")[0] != title_key("Comptable junior H/F")[0]
+    assert "senior" in title_key("Comptable Senior (F/H)")[1]
+
+
+def test_title_key_does_not_eat_words_containing_marker_letters() -> None:
+    assert title_key("Chef de projet MOA/MOE")[0] == "chef projet moa moe"
+    assert title_key("Technicien HF radio")[0] == "technicien hf radio"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Acme SAS", "acme"),
+        ("ACME", "acme"),
+        ("Groupe A.C.M.E. France", "acme"),
+        ("Bosch GmbH & Co. KG", "bosch"),
+        ("Société Générale S.A.", "societe generale"),
+        ("Müller Logistik GmbH", "muller logistik"),
+        ("Acme Ltd", "acme"),
+        ("Acme Inc.", "acme"),
+        ("SARL Boulangerie Dupont", "boulangerie dupont"),
+        ("EURL Lefèvre", "lefevre"),
+    ],
+)
+def test_company_key_drops_legal_forms_and_accents(raw: str, expected: str) -> None:
+    assert company_key(raw)[0] == expected
+
+
+def test_company_key_gives_acronym_and_survives_suffix_only_names() -> None:
+    assert company_key("Banque Nationale de Paris")[1] == "bnp"
+    assert company_key("SAS")[0] == "sas"
+    assert company_key(None) == ("", "")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Paris",
+        "Paris 15e",
+        "PARIS 15",
+        "Paris XVe",
+        "Paris 15ème arrondissement",
+        "Paris Cedex 08",
+        "75015 Paris",
+        "Paris (75)",
+    ],
+)
+def test_city_key_collapses_arrondissements(raw: str) -> None:
+    assert city_key(raw) == "paris"
+
+
+def test_city_key_spellings_and_aliases() -> None:
+    assert city_key("St-Étienne") == city_key("Saint Etienne") == "saint etienne"
+    assert city_key("Lyon 3e") == "lyon"
+    assert city_key("München") == city_key("Munich") == "munchen"
+    assert city_key("Vic-en-Bigorre") == "vic en bigorre"
+    assert city_key("Lille") == "lille"
+    assert city_key("Lyon") != city_key("Lille")
+    assert city_key("Ivry-sur-Seine") == "ivry sur seine"
+
+
+def test_department_from_french_postal_codes_only() -> None:
+    assert department("75015", "FR") == "75"
+    assert department("97400", "FR") == "974"
+    assert department("10115", "DE") == ""
+    assert (
+        make_place("Saint-Denis", "93200", "FR").department
+        != make_place("Saint-Denis", "97400", "FR").department
+    )
+
+
+def test_salary_annualized_across_periods() -> None:
+    yearly = annualize(35000, 40000, "EUR", SalaryPeriod.YEAR)
+    monthly = annualize(2917, 3333, "EUR", SalaryPeriod.MONTH)
+    assert yearly is not None and monthly is not None
+    assert monthly.low == pytest.approx(35004)
+    assert salary_compatible(yearly, monthly) is True
+    far = annualize(50000, 55000, "EUR", SalaryPeriod.YEAR)
+    assert far is not None and salary_compatible(yearly, far) is False
+    dollars = annualize(50000, 55000, "USD", SalaryPeriod.YEAR)
+    assert dollars is not None and salary_compatible(yearly, dollars) is None
+    assert annualize(None, None, "EUR", None) is None
+
+
+def test_url_key_drops_tracking_and_cosmetics() -> None:
+    assert url_key("https://www.Example.com/jobs/12/?utm_source=x&id=3#apply") == url_key(
+        "http://example.com/jobs/12?id=3"
+    )
+    assert url_key("https://example.com/jobs/12") != url_key("https://example.com/jobs/13")
+
+
+LONG = (
+    "Nous recherchons un comptable fournisseurs pour notre siège de Lyon. "
+    "Vous saisirez les factures, suivrez les règlements et participerez aux clôtures mensuelles. "
+    "Vous travaillerez avec une équipe de six personnes et le contrôle de gestion. "
+    "Formation comptable bac+2 minimum, trois ans d'expérience sur un poste similaire."
+)
+
+
+def test_description_boilerplate_is_ignored() -> None:
+    framed = "Offre publiée sur JobBoard.fr le 3 mars.\n" + LONG + "\nPostulez dès maintenant !"
+    assert normalize_description(framed) == normalize_description(LONG)
+    a, b = description_print(framed), description_print(LONG)
+    assert a is not None and b is not None and a.digest == b.digest
+
+
+def test_minhash_is_deterministic_and_estimates_similarity() -> None:
+    a = description_print(LONG)
+    b = description_print(LONG.replace("six", "sept"))
+    other = description_print(
+        "Boulangerie artisanale cherche vendeur pour le week-end, accueil des clients, "
+        "mise en place de la vitrine, encaissement et entretien du magasin chaque jour."
+    )
+    assert a is not None and b is not None and other is not None
+    assert a.signature == description_print(LONG).signature  # type: ignore[union-attr]
+    assert a.signature and b.signature and other.signature
+    assert jaccard_estimate(a.signature, b.signature) > 0.6
+    assert jaccard_estimate(a.signature, other.signature) < 0.2
+    assert len(a.band_keys()) == 16
+
+
+def test_staffing_agencies_are_recognized() -> None:
+    assert is_agency("Intérim Plus SAS")
+    assert is_agency("ArbeitPlus Personaldienste GmbH")
+    assert is_agency("Talentis Recrutement")
+    assert not is_agency("Maison Lumen")
+    assert not is_agency(None)

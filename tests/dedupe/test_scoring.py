@@ -1,0 +1,219 @@
+"""Pairwise decisions on hard cases: what must merge, what must never merge, and why."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from aggregator.schema import ContractType, SalaryPeriod, WorkingTime
+from dedupe.scoring import explain
+
+from .cases import BASE, LUMEN_TEXT, T0, copy_of, days
+
+AGENCY_TEXT = (
+    "Intérim Plus recrute pour son client, {client}, un préparateur de commandes. "
+    "Au sein de l'entrepôt, vous {tasks}. Poste en horaires {hours}, {pay}. "
+    "Profil : première expérience en logistique souhaitée, CACES 1 apprécié. "
+    "Mission de {weeks} semaines renouvelable, démarrage immédiat."
+)
+
+
+# --- must merge -------------------------------------------------------------------------
+
+
+def test_reworded_title_and_company_spelling_merge() -> None:
+    other = copy_of(BASE, "hellowork", "A-77", title="Comptable Fournisseurs F/H", company="ACME")
+    assert not explain(BASE, other).match  # company "acme" is another company
+    other = copy_of(
+        BASE, "hellowork", "A-77", title="Comptable Fournisseurs F/H", company="MAISON LUMEN"
+    )
+    result = explain(BASE, other)
+    assert result.match and result.rule == "score"
+
+
+def test_gender_markers_of_two_languages_merge() -> None:
+    de = copy_of(BASE, "stepstone-fr", "9", title="Comptable fournisseurs (m/w/d)")
+    assert explain(BASE, de).match
+
+
+def test_legal_suffix_and_case_merge() -> None:
+    acme = copy_of(BASE, "apec", "1", company="Acme SAS")
+    other = copy_of(BASE, "indeed-fr", "2", company="ACME")
+    assert explain(acme, other).fields["company"] == 1.0
+    assert explain(acme, other).match
+
+
+def test_arrondissement_spellings_merge() -> None:
+    a = copy_of(BASE, "apec", "1", city="Paris 15e", postal_code=None)
+    b = copy_of(BASE, "indeed-fr", "2", city="Paris", postal_code="75015")
+    assert explain(a, b).match
+
+
+def test_truncated_description_with_board_boilerplate_merges() -> None:
+    cut = LUMEN_TEXT[:300] + "…"
+    other = copy_of(
+        BASE,
+        "indeed-fr",
+        "xyz",
+        description=f"Offre publiée sur Indeed.\n{cut}\nPostulez dès maintenant !",
+        posted_at=T0 + days(2),
+    )
+    result = explain(BASE, other)
+    assert result.match, result.render()
+    assert (result.fields["description"] or 0) > 0.9
+
+
+def test_salary_rounded_or_monthly_merges() -> None:
+    monthly = copy_of(
+        BASE,
+        "francetravail",
+        "180HSFM",
+        salary_min=2900,
+        salary_max=3350,
+        salary_period=SalaryPeriod.MONTH,
+    )
+    assert explain(BASE, monthly).match
+    rounded = copy_of(BASE, "apec", "7", salary_min=35000, salary_max=None)
+    assert explain(BASE, rounded).match
+
+
+def test_dates_a_few_days_apart_merge() -> None:
+    later = copy_of(BASE, "hellowork", "5", posted_at=T0 + days(5))
+    assert explain(BASE, later).match
+
+
+def test_within_source_duplicate_merges() -> None:
+    twin = copy_of(BASE, "welcome", "4412", posted_at=T0 + days(1))
+    assert explain(BASE, twin).match
+
+
+def test_repost_after_close_merges_but_long_after_is_new() -> None:
+    closed = copy_of(BASE, "welcome", "4411", closed_at=T0 + days(20))
+    repost = copy_of(BASE, "welcome", "5001", posted_at=T0 + days(35))
+    assert explain(closed, repost).match
+    late = copy_of(BASE, "welcome", "6001", posted_at=T0 + days(20 + 90))
+    result = explain(closed, late)
+    assert not result.match and result.rule == "veto:republished"
+
+
+def test_same_board_id_merges_even_if_edited() -> None:
+    edited = replace(BASE, key="k2", title="Comptable fournisseurs confirmé (H/F)")
+    assert explain(BASE, edited).rule == "same_source_id"
+
+
+# --- must never merge ---------------------------------------------------------------------
+
+
+def test_same_role_same_company_other_city_does_not_merge() -> None:
+    lyon = copy_of(BASE, "hellowork", "8", city="Lyon 3e", postal_code="69003")
+    result = explain(BASE, lyon)
+    assert not result.match and result.rule == "veto:place"
+
+
+def test_other_role_same_company_does_not_merge() -> None:
+    other = copy_of(
+        BASE,
+        "hellowork",
+        "9",
+        title="Contrôleur de gestion (H/F)",
+        description=LUMEN_TEXT.replace("comptabilité fournisseurs", "le contrôle de gestion"),
+    )
+    result = explain(BASE, other)
+    assert not result.match and result.rule == "title_differs"
+
+
+def test_chain_template_in_two_towns_does_not_merge() -> None:
+    text = (
+        "Boulangeries Dupont recrute un vendeur pour sa boutique. Vous accueillez les clients, "
+        "mettez en place la vitrine, encaissez et entretenez le magasin. Horaires du mardi au "
+        "samedi, débutant accepté, formation assurée par nos équipes en boutique."
+    )
+    nantes = copy_of(
+        BASE,
+        "francetravail",
+        "1",
+        title="Vendeur en boulangerie H/F",
+        company="Boulangeries Dupont",
+        description=text,
+        city="Nantes",
+        postal_code="44000",
+        salary_min=None,
+        salary_max=None,
+    )
+    rennes = copy_of(nantes, "francetravail", "2", city="Rennes", postal_code="35000")
+    assert explain(nantes, rennes).rule == "veto:place"
+    # same name, other département (Saint-Denis 93 / La Réunion)
+    a = copy_of(nantes, "apec", "3", city="Saint-Denis", postal_code="93200")
+    b = copy_of(nantes, "apec", "4", city="Saint-Denis", postal_code="97400")
+    assert explain(a, b).rule == "veto:place"
+
+
+def test_staffing_agency_missions_for_two_clients_do_not_merge() -> None:
+    one = copy_of(
+        BASE,
+        "indeed-fr",
+        "1",
+        title="Préparateur de commandes H/F",
+        company="Intérim Plus",
+        city="Lille",
+        postal_code="59000",
+        contract_type=ContractType.TEMPORARY,
+        salary_min=None,
+        salary_max=None,
+        description=AGENCY_TEXT.format(
+            client="un acteur de la grande distribution",
+            tasks="préparez les commandes au scanner et chargez les camions",
+            hours="de journée",
+            pay="11,88 € de l'heure",
+            weeks="six",
+        ),
+    )
+    two = copy_of(
+        one,
+        "indeed-fr",
+        "2",
+        posted_at=T0 + days(1),
+        description=AGENCY_TEXT.format(
+            client="un e-commerçant de la mode",
+            tasks="emballez les colis et contrôlez la qualité des retours clients",
+            hours="en 2x8",
+            pay="12,10 € de l'heure plus primes",
+            weeks="douze",
+        ),
+    )
+    result = explain(one, two)
+    assert not result.match and result.rule == "description_differs", result.render()
+
+
+def test_same_title_other_contract_or_working_time_does_not_merge() -> None:
+    cdd = copy_of(BASE, "apec", "1", contract_type=ContractType.FIXED_TERM)
+    assert explain(BASE, cdd).rule == "veto:contract"
+    part = copy_of(BASE, "apec", "2", working_time=WorkingTime.PART_TIME)
+    assert explain(BASE, part).rule == "veto:working_time"
+
+
+def test_incompatible_salary_or_country_does_not_merge() -> None:
+    rich = copy_of(BASE, "apec", "1", salary_min=52000, salary_max=58000)
+    assert explain(BASE, rich).rule == "veto:salary"
+    belgian = copy_of(BASE, "apec", "2", country="BE", city="Bruxelles")
+    assert explain(BASE, belgian).rule == "veto:country"
+
+
+def test_thin_copy_without_description_needs_company_place_and_close_dates() -> None:
+    bare = copy_of(BASE, "rss-board", "1", description="")
+    assert explain(BASE, bare).match
+    no_company = copy_of(bare, "rss-board", "2", company=None)
+    assert explain(BASE, no_company).rule == "insufficient_evidence"
+    stale = copy_of(bare, "rss-board", "3", posted_at=T0 + days(40))
+    assert not explain(BASE, stale).match
+
+
+# --- explanation ---------------------------------------------------------------------------
+
+
+def test_explanation_renders_fields_rule_and_reasons() -> None:
+    lyon = copy_of(BASE, "hellowork", "8", city="Lyon", postal_code="69003")
+    text = explain(BASE, lyon).render()
+    assert "decision: no match (veto:place)" in text
+    assert "city 'lyon' != 'paris'" in text or "city 'paris' != 'lyon'" in text
+    match = explain(BASE, copy_of(BASE, "apec", "1")).render()
+    assert "decision: match" in match and "title" in match and "total" in match
