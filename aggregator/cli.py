@@ -57,6 +57,7 @@ def _register_commands() -> None:
 
 _OPTIONAL_COMMANDS: tuple[tuple[str, str], ...] = (
     ("aggregator.sandbox.cli", "sandbox"),
+    ("aggregator.commands.crawl", "crawl"),
     ("aggregator.commands.parse", "parse"),
 )
 

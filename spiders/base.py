@@ -9,6 +9,7 @@ source's :class:`~spiders.collector.CrawlCollector`.
 from __future__ import annotations
 
 import hashlib
+import inspect
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,10 +29,10 @@ from spiders.parsers.base import FollowUp, NotOfThisKind, ParseResult, RawRecord
 
 @dataclass(frozen=True, slots=True)
 class KnownPosting:
-    """What the store knows of an offer before the crawl: its listing marker and if it is open."""
+    """What the store knows of an offer before the crawl: its page URL and listing marker."""
 
     marker: str | None
-    open: bool
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,7 @@ class SourceSpider(scrapy.Spider):
         collector: CrawlCollector,
         known: dict[str, KnownPosting] | None = None,
         memos: dict[str, FetchMemo] | None = None,
-        stored_body: Callable[[int], bytes | None] | None = None,
+        stored_body: Callable[[int], tuple[bytes, str | None] | None] | None = None,
         credentials: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -74,8 +75,11 @@ class SourceSpider(scrapy.Spider):
         self.source = source
         self.kind = kind
         self.parser = get_parser(source.kind)
+        accepts_options = "options" in inspect.signature(self.parser.parse).parameters
+        self.parse_options = {"options": dict(source.options)} if accepts_options else {}
         self.collector = collector
         self.known = known or {}
+        self.known_by_url = {k.url: (oid, k.marker) for oid, k in self.known.items() if k.url}
         self.memos = memos or {}
         self.stored_body = stored_body
         self.credentials = credentials or {}
@@ -140,7 +144,7 @@ class SourceSpider(scrapy.Spider):
             callback=self.parse_response,
             errback=self.on_error,
             dont_filter=follow.purpose != "page",
-            meta={"purpose": follow.purpose, "offer_id": follow.offer_id},
+            meta={"purpose": follow.purpose, "offer_id": follow.offer_id, "marker": follow.marker},
         )
 
     def parse_response(self, response: Response) -> Iterable[Request]:
@@ -150,8 +154,11 @@ class SourceSpider(scrapy.Spider):
         if body is None:
             return
         try:
+            headers = _headers(response)
+            if payload.body is None and payload.content_type:
+                headers["content-type"] = payload.content_type
             result: ParseResult = self.parser.parse(
-                body, url=response.url, headers=_headers(response)
+                body, url=response.url, headers=headers, **self.parse_options
             )
         except NotOfThisKind as exc:
             self._fail(response.meta, f"{response.url}: {exc}")
@@ -171,36 +178,49 @@ class SourceSpider(scrapy.Spider):
         for record in result.records:
             if meta.get("purpose") == "detail" and meta.get("offer_id"):
                 self.collector.detail_arrived(meta["offer_id"], record, index)
+            elif meta.get("marker"):
+                self.collector.add_record(record, index, meta["marker"])
             elif record.source_offer_id in details:
                 marker = listing_marker(record)
                 self.collector.add_provisional(record, index, marker)
                 known = self.known.get(record.source_offer_id)
-                if known is not None and known.open and known.marker == marker:
+                if known is not None and known.marker == marker:
                     self.collector.detail_skipped(record.source_offer_id)
                     details.pop(record.source_offer_id)
             else:
                 self.collector.add_record(record, index, listing_marker(record))
         for follow in result.follow:
-            if follow.purpose != "detail" or follow.offer_id in details:
+            wanted = follow.purpose != "detail" or follow.offer_id in details
+            if wanted or (not follow.offer_id and not self._unchanged_page(follow)):
                 yield self.to_request(follow)
+
+    def _unchanged_page(self, follow: FollowUp) -> bool:
+        """A page the listing dates as unchanged since the stored posting: seen, not fetched."""
+        known = self.known_by_url.get(follow.url)
+        if follow.marker is None or known is None or known[1] != follow.marker:
+            return False
+        self.collector.detail_skipped(known[0])
+        return True
 
     def _payload(self, response: Response) -> tuple[Payload, bytes | None]:
         now = datetime.now(UTC)
         if response.status == 304:
             memo = self.memos.get(response.url)
-            stored = memo.raw_payload_id if memo else None
-            body = self.stored_body(stored) if stored is not None and self.stored_body else None
-            if body is None:
+            stored_id = memo.raw_payload_id if memo else None
+            stored = self.stored_body(stored_id) if stored_id and self.stored_body else None
+            if stored is None:
                 self._fail(response.meta, f"{response.url}: 304 but no stored body to reuse")
-            return Payload(
+            payload = Payload(
                 response.url,
                 304,
                 now,
                 None,
-                stored_id=stored,
+                stored_id=stored_id,
+                content_type=stored[1] if stored else None,
                 etag=memo.etag if memo else None,
                 last_modified=memo.last_modified if memo else None,
-            ), body
+            )
+            return payload, stored[0] if stored else None
         headers = response.headers
         return Payload(
             response.url,
@@ -237,7 +257,7 @@ def _header(headers: Any, name: bytes) -> str | None:
 
 def _headers(response: Response) -> dict[str, str]:
     return {
-        key.decode("latin-1"): values[-1].decode("latin-1")
+        key.decode("latin-1").lower(): values[-1].decode("latin-1")
         for key, values in response.headers.items()
         if values
     }

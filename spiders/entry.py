@@ -1,28 +1,24 @@
 """Where a crawl starts: a kind's real path appended to the source's base URL.
 
-``options.path`` in a catalogue entry overrides the kind's default path (``{token}`` and
-the other ``{option}`` placeholders are filled from the entry); ``options.query`` adds
-query parameters.
+A catalogue entry's ``path`` overrides the kind's default path (``{token}`` and the other
+``{option}`` placeholders are filled from the entry); ``options.query`` adds query parameters.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from aggregator.catalogue import SourceEntry
 from spiders.parsers.base import FollowUp
+from spiders.parsers.bodyutil import with_query
 
 
 def entry_url(source: SourceEntry, default_path: str, **defaults: str) -> str:
     """The first URL of a source's crawl."""
     values = {**defaults, **{k: str(v) for k, v in source.options.items()}}
     values["token"] = source.token or ""
-    path = str(source.options.get("path", default_path)).format(**values)
+    path = (source.path or default_path).format(**values)
     url = source.base_url.rstrip("/") + path
     extra = source.options.get("query")
-    if isinstance(extra, dict) and extra:
-        url += ("&" if "?" in url else "?") + urlencode(extra)
-    return url
+    return with_query(url, extra) if isinstance(extra, dict) and extra else url
 
 
 def get(source: SourceEntry, default_path: str, **defaults: str) -> list[FollowUp]:

@@ -14,6 +14,7 @@ import orjson
 from aggregator.catalogue import SourceEntry
 from spiders.entry import entry_url
 from spiders.parsers.base import FollowUp
+from spiders.parsers.bodyutil import with_query
 
 SCOPE = "api_offresdemploiv2 o2dsoffre"
 PAGE_SIZE = 150
@@ -23,7 +24,7 @@ def auth_request(source: SourceEntry, credentials: dict[str, str]) -> FollowUp:
     """The client-credentials token request (the secret travels only in its form body)."""
     token_url = str(
         source.options.get("token_url")
-        or entry_url(source, "/connexion/oauth2/access_token?realm=/partenaire")
+        or source.base_url.rstrip("/") + "/connexion/oauth2/access_token?realm=/partenaire"
     )
     form = urlencode(
         {
@@ -52,4 +53,4 @@ def first_requests(source: SourceEntry) -> list[FollowUp]:
     """The first range of the search (the parser splits it further when needed)."""
     size = int(source.options.get("page_size", PAGE_SIZE))
     url = entry_url(source, "/partenaire/offresdemploi/v2/offres/search")
-    return [FollowUp(f"{url}?range=0-{size - 1}", "page")]
+    return [FollowUp(with_query(url, {"range": f"0-{size - 1}"}), "page")]

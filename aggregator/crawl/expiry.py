@@ -19,13 +19,11 @@ _CHUNK = 500
 
 
 def _close(conn: Connection, posting_ids: list[int], now: datetime) -> int:
-    table, link = PostingRow.__table__, OfferPosting.__table__
-    offers: set[str] = set()
+    table = PostingRow.__table__
     for start in range(0, len(posting_ids), _CHUNK):
         chunk = posting_ids[start : start + _CHUNK]
         conn.execute(update(table).where(table.c.id.in_(chunk)).values(closed_at=now))
-        offers.update(conn.scalars(select(link.c.offer_id).where(link.c.posting_id.in_(chunk))))
-    refresh_offers(conn, offers, now)
+    refresh_offers(conn, _offers_of(conn, posting_ids), now)
     return len(posting_ids)
 
 
@@ -53,21 +51,44 @@ def close_expired(conn: Connection, now: datetime, source: str | None = None) ->
 
 
 def touch_seen(conn: Connection, source: str, offer_ids: Iterable[str], now: datetime) -> int:
-    """Mark postings seen without re-reading them (their listing said nothing changed)."""
+    """Mark postings seen without re-reading them (their listing said nothing changed).
+
+    A posting closed because it had disappeared is reopened; one past its ``valid_through``
+    stays closed.
+    """
     table = PostingRow.__table__
     ids = sorted(set(offer_ids))
     found: list[int] = []
+    reopened: list[int] = []
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        found.extend(
-            conn.scalars(
-                select(table.c.id).where(
-                    table.c.source == source, table.c.source_offer_id.in_(chunk)
-                )
+        rows = conn.execute(
+            select(table.c.id, table.c.closed_at, table.c.valid_through).where(
+                table.c.source == source, table.c.source_offer_id.in_(chunk)
             )
         )
+        for row in rows:
+            found.append(row.id)
+            if row.closed_at is not None and (
+                row.valid_through is None or row.valid_through >= now
+            ):
+                reopened.append(row.id)
     for start in range(0, len(found), _CHUNK):
         chunk = found[start : start + _CHUNK]
         conn.execute(update(table).where(table.c.id.in_(chunk)).values(last_seen_at=now))
+    for start in range(0, len(reopened), _CHUNK):
+        chunk = reopened[start : start + _CHUNK]
+        conn.execute(update(table).where(table.c.id.in_(chunk)).values(closed_at=None))
     touch_offers(conn, found, now)
+    if reopened:
+        refresh_offers(conn, _offers_of(conn, reopened), now)
     return len(found)
+
+
+def _offers_of(conn: Connection, posting_ids: list[int]) -> set[str]:
+    link = OfferPosting.__table__
+    owners: set[str] = set()
+    for start in range(0, len(posting_ids), _CHUNK):
+        chunk = posting_ids[start : start + _CHUNK]
+        owners.update(conn.scalars(select(link.c.offer_id).where(link.c.posting_id.in_(chunk))))
+    return owners

@@ -34,13 +34,11 @@ def _known_postings(store: Store, source: str) -> dict[str, KnownPosting]:
     table = PostingRow.__table__
     with store.engine.connect() as conn:
         rows = conn.execute(
-            select(table.c.source_offer_id, table.c.listing_marker, table.c.closed_at).where(
+            select(table.c.source_offer_id, table.c.listing_marker, table.c.url).where(
                 table.c.source == source
             )
         )
-        return {
-            r.source_offer_id: KnownPosting(r.listing_marker, r.closed_at is None) for r in rows
-        }
+        return {r.source_offer_id: KnownPosting(r.listing_marker, r.url) for r in rows}
 
 
 def _memos(store: Store, source: str) -> dict[str, FetchMemo]:
@@ -50,18 +48,21 @@ def _memos(store: Store, source: str) -> dict[str, FetchMemo]:
         return {r.url: FetchMemo(r.etag, r.last_modified, r.raw_payload_id) for r in rows}
 
 
-def stored_body_reader(store: Store) -> Callable[[int], bytes | None]:
+def stored_body_reader(store: Store) -> Callable[[int], tuple[bytes, str | None] | None]:
     """Read a kept raw payload back (to re-parse a listing answered with 304)."""
 
-    def read(payload_id: int) -> bytes | None:
+    def read(payload_id: int) -> tuple[bytes, str | None] | None:
         table = RawPayload.__table__
         with store.engine.connect() as conn:
             row = conn.execute(
-                select(table.c.body, table.c.encoding).where(table.c.id == payload_id)
+                select(table.c.body, table.c.encoding, table.c.content_type).where(
+                    table.c.id == payload_id
+                )
             ).first()
         if row is None:
             return None
-        return zlib.decompress(row.body) if row.encoding == "zlib" else bytes(row.body)
+        body = zlib.decompress(row.body) if row.encoding == "zlib" else bytes(row.body)
+        return body, row.content_type
 
     return read
 
@@ -88,9 +89,7 @@ def crawl(
     started = datetime.now(UTC)
     collectors: dict[str, CrawlCollector] = {}
     run_ids: dict[str, int] = {}
-    process = CrawlerProcess(
-        {**base_settings(polite=polite), **(settings or {})}, install_root_handler=False
-    )
+    process = CrawlerProcess({**base_settings(polite=polite), **(settings or {})})
     reader = stored_body_reader(store)
     for entry in entries:
         collector = CrawlCollector(entry.key)

@@ -60,7 +60,7 @@ def usual_yield(conn: Connection, source: str) -> float | None:
     table = CrawlRun.__table__
     counts = list(
         conn.scalars(
-            select(table.c.items)
+            select(table.c["items"])
             .where(table.c.source == source, table.c.status == "ok", table.c.trigger == "crawl")
             .order_by(table.c.started_at.desc())
             .limit(RUN_HISTORY)

@@ -114,7 +114,8 @@ def upsert_postings(
 ) -> UpsertResult:
     """Insert new postings, update changed ones, touch ``last_seen_at`` of unchanged ones.
 
-    A closed posting that is seen again is reopened. Within one batch the last copy of a key wins.
+    A closed posting that is seen again is reopened, unless its ``valid_through`` has passed
+    (such a posting is stored closed). Within one batch the last copy of a key wins.
     """
     table = PostingRow.__table__
     latest: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
@@ -133,6 +134,7 @@ def upsert_postings(
     for key, (values, extra) in latest.items():
         digest = content_hash(values)
         row = existing.get(key)
+        expired = values["valid_through"] is not None and values["valid_through"] < now
         if row is None:
             inserts.append(
                 {
@@ -141,12 +143,13 @@ def upsert_postings(
                     "first_seen_at": now,
                     "last_seen_at": now,
                     "changed_at": now,
-                    "closed_at": None,
+                    "closed_at": now if expired else None,
                     **extra,
                 }
             )
             continue
-        if row.closed_at is not None:
+        closed_at = (row.closed_at or now) if expired else None
+        if row.closed_at is not None and closed_at is None:
             result.reopened_ids.append(row.id)
         if row.content_hash != digest:
             changes.append(
@@ -156,13 +159,13 @@ def upsert_postings(
                     "content_hash": digest,
                     "changed_at": now,
                     "last_seen_at": now,
-                    "closed_at": None,
+                    "closed_at": closed_at,
                     **extra,
                 }
             )
             result.updated_ids.append(row.id)
         else:
-            touch = {"b_id": row.id, "last_seen_at": now, "closed_at": None}
+            touch = {"b_id": row.id, "last_seen_at": now, "closed_at": closed_at}
             if extra["listing_marker"] is not None:
                 touch["listing_marker"] = extra["listing_marker"]
             touches.append(touch)

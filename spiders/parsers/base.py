@@ -12,12 +12,12 @@ from typing import Any
 
 
 class NotOfThisKind(ValueError):
-    """The body is not a response of the parser's kind (wrong format, unreadable, HTML error page)."""
+    """The body is not a response of the parser's kind (wrong format, unreadable, error page)."""
 
 
 @dataclass(slots=True)
 class RawRecord:
-    """One offer as the source published it: its id, its page URL if known, and its native fields."""
+    """One offer as the source published it: its id, its page URL if known, its native fields."""
 
     source_offer_id: str
     data: dict[str, Any]
@@ -35,11 +35,12 @@ class FollowUp:
     body: bytes | None = None
     headers: dict[str, str] = field(default_factory=dict)
     offer_id: str | None = None  # for detail requests: the offer the detail belongs to
+    marker: str | None = None  # the listing's change marker for the target (sitemap lastmod)
 
 
 @dataclass(slots=True)
 class ParseResult:
-    """What one response body holds: offers, follow-up requests, the advertised total, item errors."""
+    """What one response body holds: offers, follow-ups, the advertised total, item errors."""
 
     records: list[RawRecord] = field(default_factory=list)
     follow: list[FollowUp] = field(default_factory=list)

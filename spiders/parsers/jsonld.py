@@ -49,12 +49,14 @@ def _sitemap(body: bytes, url: str, pattern: re.Pattern[str] | None) -> ParseRes
     result = ParseResult()
     for entry in root:
         loc = next((child.text for child in entry if local_name(child.tag) == "loc"), None)
+        lastmod = next((child.text for child in entry if local_name(child.tag) == "lastmod"), None)
         if not loc or not loc.strip():
             continue
         target = urljoin(url, loc.strip())
         if purpose == "detail" and pattern is not None and not pattern.search(target):
             continue
-        result.follow.append(FollowUp(target, purpose=purpose))
+        marker = lastmod.strip() if purpose == "detail" and lastmod else None
+        result.follow.append(FollowUp(target, purpose=purpose, marker=marker))
     return result
 
 
