@@ -158,7 +158,7 @@ class SourceSpider(scrapy.Spider):
             if payload.body is None and payload.content_type:
                 headers["content-type"] = payload.content_type
             result: ParseResult = self.parser.parse(
-                body, url=response.url, headers=headers, **self.parse_options
+                body, url=_parse_url(response), headers=headers, **self.parse_options
             )
         except NotOfThisKind as exc:
             self._fail(response.meta, f"{response.url}: {exc}")
@@ -248,6 +248,15 @@ class SourceSpider(scrapy.Spider):
         else:
             reason = failure.getErrorMessage() or failure.type.__name__
         self._fail(request.meta, f"{request.url}: {reason}")
+
+
+def _parse_url(response: Response) -> str:
+    """The URL the parser reads: the request's, fragment included (Workday keeps its paging
+    position there), unless a redirect moved the response elsewhere."""
+    requested = response.request.url if response.request is not None else response.url
+    return (
+        requested if requested.split("#", 1)[0] == response.url.split("#", 1)[0] else response.url
+    )
 
 
 def _header(headers: Any, name: bytes) -> str | None:

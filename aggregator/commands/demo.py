@@ -1,20 +1,92 @@
-"""``aggregator demo``: the main job on the embedded default, for a new user's first try."""
+"""``aggregator demo``: the main job on the embedded default, for a new user's first try.
+
+It starts the sandbox (the local emulation of ~70 job boards) in this process, crawls every
+sandbox source once through the real pipeline (fetch, normalize, dedupe, store) into the
+store, and prints what happened. The sandbox is local, so politeness delays are off; a
+production crawl (``aggregator crawl``) is polite.
+"""
 
 from __future__ import annotations
 
-import click
+import os
+import time
 
+import click
+from rich.console import Console
+from sqlalchemy import func, select
+
+from aggregator.catalogue import load_catalogue
 from aggregator.cli import db_option, resolve_db
-from aggregator.store.database import open_store
+from aggregator.commands.crawl import SANDBOX_CATALOGUE, summary_table
+from aggregator.store.database import Store, open_store
+from aggregator.store.models import OfferRow, PostingRow
+
+SANDBOX_CREDENTIALS = {
+    "FRANCE_TRAVAIL_CLIENT_ID": "sandbox-ft-client",
+    "FRANCE_TRAVAIL_CLIENT_SECRET": "sandbox-ft-secret",
+    "ADZUNA_APP_ID": "sandbox-app",
+    "ADZUNA_APP_KEY": "sandbox-key",
+}
+
+
+def store_totals(store: Store) -> dict[str, int]:
+    """Postings, offers and open offers in the store after the run."""
+    with store.engine.connect() as conn:
+        postings = conn.scalar(select(func.count()).select_from(PostingRow)) or 0
+        offers = conn.scalar(select(func.count()).select_from(OfferRow)) or 0
+        open_offers = (
+            conn.scalar(select(func.count()).select_from(OfferRow).where(OfferRow.status == "open"))
+            or 0
+        )
+    return {"postings": postings, "offers": offers, "open_offers": open_offers}
 
 
 @click.command()
+@click.option(
+    "--scale",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Size of the sandbox market (1.0 is about 20,000 postings).",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Sandbox market seed.")
+@click.option(
+    "--keep-serving",
+    is_flag=True,
+    help="Keep the sandbox running after the crawl (Ctrl-C to stop).",
+)
 @db_option
 @click.pass_context
-def demo(ctx: click.Context, db: str | None) -> None:
-    """Run one full cycle over the sandbox boards into the store and print a summary."""
+def demo(ctx: click.Context, scale: float, seed: int, keep_serving: bool, db: str | None) -> None:
+    """Crawl the ~70 sandbox job boards once into the store and print a summary."""
+    from aggregator.crawl.runner import crawl
+    from aggregator.sandbox.server import SandboxServer
+
+    console = Console(stderr=True)
     store = open_store(resolve_db(ctx, db))
+    for name, value in SANDBOX_CREDENTIALS.items():
+        os.environ.setdefault(name, value)
+    server = SandboxServer(seed=seed, scale=scale)
     try:
-        click.echo(f"store ready at {store.url}")
+        server.start()
+        console.print(f"sandbox: {server.url} (seed {seed}, scale {scale}); store: {store.url}")
+        entries = load_catalogue(SANDBOX_CATALOGUE, sandbox_url=server.url).enabled()
+        started = time.perf_counter()
+        with console.status(f"crawling {len(entries)} sandbox boards..."):
+            outcomes = crawl(store, entries, polite=False)
+        elapsed = time.perf_counter() - started
+        Console().print(summary_table(outcomes))
+        totals = store_totals(store)
+        merged = totals["postings"] - totals["offers"]
+        click.echo(
+            f"{len(entries)} sources in {elapsed:.1f} s: {totals['postings']} postings stored, "
+            f"{totals['offers']} consolidated offers ({totals['open_offers']} open), "
+            f"{merged} duplicates merged; store ready at {store.url}"
+        )
+        if keep_serving:
+            console.print(f"sandbox still serving at {server.url}; Ctrl-C to stop")
+            while True:
+                time.sleep(3600)
     finally:
+        server.stop()
         store.close()

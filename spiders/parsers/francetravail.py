@@ -37,13 +37,6 @@ _CONTENT_RANGE = re.compile(r"(\d+)\s*-\s*(\d+)\s*/\s*(\d+)")
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
-def departements() -> list[str]:
-    """The 101 département codes: 01-95 with Corsica as 2A/2B instead of 20, and 971-976 but 975."""
-    codes = [f"{n:02d}" for n in range(1, 96) if n != 20]
-    codes[19:19] = ["2A", "2B"]
-    return [*codes, "971", "972", "973", "974", "976"]
-
-
 def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
     for key, value in (headers or {}).items():
         if key.lower() == name.lower():
@@ -83,13 +76,10 @@ def _read_stamp(value: str | None) -> datetime | None:
 
 
 def _split(url: str, query: dict[str, str], headers: Mapping[str, str] | None) -> list[FollowUp]:
-    """Follow-ups that cover the same query in parts that each fit under the cap."""
+    """Follow-ups that cover the same query in two creation-date halves, each split again
+    while it is over the cap. Date windows, unlike a split by département, also reach offers
+    that have no département (whole country, abroad)."""
     first = f"0-{PAGE_SIZE - 1}"
-    if not query.get("departement") and not query.get("commune"):
-        return [
-            FollowUp(with_query(url, {"departement": code, "range": first}), "page")
-            for code in departements()
-        ]
     low = _read_stamp(query.get("minCreationDate")) or EARLIEST
     high = _read_stamp(query.get("maxCreationDate")) or _now(headers)
     if high - low <= MIN_WINDOW:

@@ -10,7 +10,7 @@ import pytest
 from board_cases import FIXTURES, case_names, check_envelope, check_field, field_params
 
 from spiders.parsers.base import NotOfThisKind
-from spiders.parsers.francetravail import departements, parse
+from spiders.parsers.francetravail import parse
 
 KIND = "francetravail"
 SEARCH = "https://api.francetravail.io/partenaire/offresdemploi/v2/offres/search"
@@ -59,13 +59,18 @@ def test_no_content_is_zero_offers() -> None:
     assert result.records == [] and result.total == 0 and result.follow == []
 
 
-def test_over_the_cap_splits_by_departement() -> None:
-    headers = {"Content-Range": "offres 0-149/48210"}
+def test_over_the_cap_splits_by_creation_date_windows() -> None:
+    headers = {"Content-Range": "offres 0-149/48210", "Date": DATE}
     result = parse(_body(150), url=f"{SEARCH}?motsCles=vendeur&range=0-149", headers=headers)
     assert len(result.records) == 150
-    codes = [_query(f.url)["departement"] for f in result.follow]
-    assert codes == departements()
-    assert {"2A", "2B", "971", "976"} <= set(codes) and "20" not in codes and "975" not in codes
+    windows = [
+        (_query(f.url)["minCreationDate"], _query(f.url)["maxCreationDate"]) for f in result.follow
+    ]
+    assert windows == [
+        ("2000-01-01T00:00:00Z", "2012-05-04T06:00:00Z"),
+        ("2012-05-04T06:00:00Z", "2024-09-05T12:00:00Z"),
+    ]
+    assert all("departement" not in _query(f.url) for f in result.follow)
     assert all(_query(f.url)["motsCles"] == "vendeur" for f in result.follow)
     assert all(_query(f.url)["range"] == "0-149" for f in result.follow)
 
