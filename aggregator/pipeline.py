@@ -13,7 +13,7 @@ from typing import Protocol
 from sqlalchemy import Connection, select
 
 from aggregator.schema import Posting
-from aggregator.store.models import OfferPosting
+from aggregator.store.models import OfferPosting, table_of
 from aggregator.store.offers import Link, found_offers, link_postings, refresh_offers, touch_offers
 from aggregator.store.postings import UpsertResult, upsert_postings
 
@@ -27,7 +27,7 @@ class Matcher(Protocol):
 
 
 def _offers_of(conn: Connection, posting_ids: Sequence[int]) -> set[str]:
-    link = OfferPosting.__table__
+    link = table_of(OfferPosting)
     owners: set[str] = set()
     for start in range(0, len(posting_ids), 500):
         chunk = posting_ids[start : start + 500]

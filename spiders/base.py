@@ -83,6 +83,7 @@ class SourceSpider(scrapy.Spider):
         self.memos = memos or {}
         self.stored_body = stored_body
         self.credentials = credentials or {}
+        self.listed_pages: set[frozenset[str]] = set()
 
     auth_headers: dict[str, str] | None = None
 
@@ -163,6 +164,10 @@ class SourceSpider(scrapy.Spider):
         except NotOfThisKind as exc:
             self._fail(response.meta, f"{response.url}: {exc}")
             return
+        if response.meta.get("purpose") == "page" and self._repeats_a_page(result):
+            self.collector.cut_short = f"{response.url}: pagination loops (an earlier page again)"
+            self.collector.note_error(self.collector.cut_short)
+            result.follow = [f for f in result.follow if f.purpose != "page"]
         index = self.collector.add_payload(payload)
         self.collector.item_errors += len(result.errors)
         for message in result.errors:
@@ -172,6 +177,28 @@ class SourceSpider(scrapy.Spider):
                 self.collector.advertised_total or 0, result.total
             )
         yield from self._collect(response.meta, result, index)
+
+    def _repeats_a_page(self, result: ParseResult) -> bool:
+        """Whether a listing page that points further holds exactly an earlier page's offers.
+
+        A server that keeps answering the same page (or cycles back) would be paged through
+        forever: its next pages are not followed and the crawl is not complete.
+        """
+        ids = frozenset(r.source_offer_id for r in result.records)
+        if not ids:
+            return False
+        if ids in self.listed_pages:
+            return any(f.purpose == "page" for f in result.follow)
+        self.listed_pages.add(ids)
+        return False
+
+    def closed(self, reason: str) -> None:
+        """Keep why Scrapy closed the spider: a budget or a shutdown makes the crawl partial.
+
+        (Scrapy calls this bound method itself; a signal handler connected to a temporary
+        closure is held weakly and may never run.)
+        """
+        self.collector.close_reason = reason
 
     def _collect(self, meta: dict[str, Any], result: ParseResult, index: int) -> Iterable[Request]:
         details = {f.offer_id: f for f in result.follow if f.purpose == "detail" and f.offer_id}
@@ -246,7 +273,7 @@ class SourceSpider(scrapy.Spider):
             self.collector.responses[response.status] += 1
             reason = f"HTTP {response.status}"
         else:
-            reason = failure.getErrorMessage() or failure.type.__name__
+            reason = failure.getErrorMessage() or repr(failure.value)
         self._fail(request.meta, f"{request.url}: {reason}")
 
 

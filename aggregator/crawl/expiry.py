@@ -12,14 +12,14 @@ from datetime import datetime
 
 from sqlalchemy import Connection, and_, select, update
 
-from aggregator.store.models import OfferPosting, PostingRow
+from aggregator.store.models import OfferPosting, PostingRow, table_of
 from aggregator.store.offers import refresh_offers, touch_offers
 
 _CHUNK = 500
 
 
 def _close(conn: Connection, posting_ids: list[int], now: datetime) -> int:
-    table = PostingRow.__table__
+    table = table_of(PostingRow)
     for start in range(0, len(posting_ids), _CHUNK):
         chunk = posting_ids[start : start + _CHUNK]
         conn.execute(update(table).where(table.c.id.in_(chunk)).values(closed_at=now))
@@ -29,7 +29,7 @@ def _close(conn: Connection, posting_ids: list[int], now: datetime) -> int:
 
 def close_missing(conn: Connection, source: str, seen: Iterable[str], now: datetime) -> int:
     """Close the source's open postings that a complete crawl did not see; returns how many."""
-    table = PostingRow.__table__
+    table = table_of(PostingRow)
     seen_ids = set(seen)
     open_rows = conn.execute(
         select(table.c.id, table.c.source_offer_id).where(
@@ -42,7 +42,7 @@ def close_missing(conn: Connection, source: str, seen: Iterable[str], now: datet
 
 def close_expired(conn: Connection, now: datetime, source: str | None = None) -> int:
     """Close open postings whose ``valid_through`` is in the past; returns how many."""
-    table = PostingRow.__table__
+    table = table_of(PostingRow)
     condition = and_(table.c.closed_at.is_(None), table.c.valid_through < now)
     if source is not None:
         condition = and_(condition, table.c.source == source)
@@ -56,7 +56,7 @@ def touch_seen(conn: Connection, source: str, offer_ids: Iterable[str], now: dat
     A posting closed because it had disappeared is reopened; one past its ``valid_through``
     stays closed.
     """
-    table = PostingRow.__table__
+    table = table_of(PostingRow)
     ids = sorted(set(offer_ids))
     found: list[int] = []
     reopened: list[int] = []
@@ -74,11 +74,11 @@ def touch_seen(conn: Connection, source: str, offer_ids: Iterable[str], now: dat
             ):
                 reopened.append(row.id)
     for start in range(0, len(found), _CHUNK):
-        chunk = found[start : start + _CHUNK]
-        conn.execute(update(table).where(table.c.id.in_(chunk)).values(last_seen_at=now))
+        seen_chunk = found[start : start + _CHUNK]
+        conn.execute(update(table).where(table.c.id.in_(seen_chunk)).values(last_seen_at=now))
     for start in range(0, len(reopened), _CHUNK):
-        chunk = reopened[start : start + _CHUNK]
-        conn.execute(update(table).where(table.c.id.in_(chunk)).values(closed_at=None))
+        back_chunk = reopened[start : start + _CHUNK]
+        conn.execute(update(table).where(table.c.id.in_(back_chunk)).values(closed_at=None))
     touch_offers(conn, found, now)
     if reopened:
         refresh_offers(conn, _offers_of(conn, reopened), now)
@@ -86,7 +86,7 @@ def touch_seen(conn: Connection, source: str, offer_ids: Iterable[str], now: dat
 
 
 def _offers_of(conn: Connection, posting_ids: list[int]) -> set[str]:
-    link = OfferPosting.__table__
+    link = table_of(OfferPosting)
     owners: set[str] = set()
     for start in range(0, len(posting_ids), _CHUNK):
         chunk = posting_ids[start : start + _CHUNK]

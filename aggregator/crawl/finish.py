@@ -21,7 +21,7 @@ from aggregator.crawl import expiry, runs
 from aggregator.pipeline import Matcher, store_postings
 from aggregator.schema import Posting
 from aggregator.store.database import Store
-from aggregator.store.models import FetchState, RawPayload
+from aggregator.store.models import FetchState, RawPayload, table_of
 from aggregator.store.postings import UpsertResult
 from normalizers.mappings import get_mapping
 from normalizers.mappings.base import SourceContext
@@ -63,8 +63,9 @@ def _store_payloads(store: Store, source: str, run_id: int, collector: CrawlColl
             if payload.body is None:
                 ids.append(payload.stored_id or 0)
                 continue
-            result = conn.execute(
-                insert(RawPayload.__table__).values(
+            payload_id: int = conn.execute(
+                insert(table_of(RawPayload))
+                .values(
                     source=source,
                     run_id=run_id,
                     url=payload.url,
@@ -75,8 +76,9 @@ def _store_payloads(store: Store, source: str, run_id: int, collector: CrawlColl
                     body=zlib.compress(payload.body, 6),
                     sha256=hashlib.sha256(payload.body).hexdigest(),
                 )
-            )
-            ids.append(int(result.inserted_primary_key[0]))
+                .returning(table_of(RawPayload).c.id)
+            ).scalar_one()
+            ids.append(payload_id)
         _remember_validators(conn, source, collector, ids)
     return ids
 
@@ -84,7 +86,7 @@ def _store_payloads(store: Store, source: str, run_id: int, collector: CrawlColl
 def _remember_validators(
     conn: Connection, source: str, collector: CrawlCollector, ids: Sequence[int]
 ) -> None:
-    table = FetchState.__table__
+    table = table_of(FetchState)
     rows = {
         p.url: {
             "source": source,
@@ -147,6 +149,7 @@ def _status(collector: CrawlCollector, rejected: int) -> tuple[str, str | None]:
         reason = (
             collector.close_reason if collector.close_reason not in (None, "finished") else None
         )
+        reason = collector.cut_short or reason
         return "partial", reason or f"{collector.failed_requests} requests failed"
     if collector.item_errors or rejected:
         return "partial", f"{collector.item_errors + rejected} offers could not be read"

@@ -22,7 +22,7 @@ from aggregator.crawl import runs
 from aggregator.crawl.finish import SourceOutcome, finish_source
 from aggregator.pipeline import Matcher
 from aggregator.store.database import Store
-from aggregator.store.models import FetchState, PostingRow, RawPayload
+from aggregator.store.models import FetchState, PostingRow, RawPayload, table_of
 from spiders.base import FetchMemo, KnownPosting, SourceSpider
 from spiders.collector import CrawlCollector
 from spiders.settings import base_settings, source_settings
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 
 def _known_postings(store: Store, source: str) -> dict[str, KnownPosting]:
-    table = PostingRow.__table__
+    table = table_of(PostingRow)
     with store.engine.connect() as conn:
         rows = conn.execute(
             select(table.c.source_offer_id, table.c.listing_marker, table.c.url).where(
@@ -42,7 +42,7 @@ def _known_postings(store: Store, source: str) -> dict[str, KnownPosting]:
 
 
 def _memos(store: Store, source: str) -> dict[str, FetchMemo]:
-    table = FetchState.__table__
+    table = table_of(FetchState)
     with store.engine.connect() as conn:
         rows = conn.execute(select(table).where(table.c.source == source))
         return {r.url: FetchMemo(r.etag, r.last_modified, r.raw_payload_id) for r in rows}
@@ -52,7 +52,7 @@ def stored_body_reader(store: Store) -> Callable[[int], tuple[bytes, str | None]
     """Read a kept raw payload back (to re-parse a listing answered with 304)."""
 
     def read(payload_id: int) -> tuple[bytes, str | None] | None:
-        table = RawPayload.__table__
+        table = table_of(RawPayload)
         with store.engine.connect() as conn:
             row = conn.execute(
                 select(table.c.body, table.c.encoding, table.c.content_type).where(

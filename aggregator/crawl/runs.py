@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from aggregator.store.models import CrawlRun, Source
+from aggregator.store.models import CrawlRun, Source, table_of
 
 RUN_HISTORY = 5
 SUSPICIOUS_DROP = 0.5
@@ -25,7 +25,7 @@ def register_source(
     now: datetime,
 ) -> None:
     """Insert or refresh a catalogue source in the store (a source's row carries its priority)."""
-    table = Source.__table__
+    table = table_of(Source)
     exists = conn.scalar(select(table.c.key).where(table.c.key == key))
     values = {
         "name": name,
@@ -42,22 +42,24 @@ def register_source(
 
 def open_run(conn: Connection, source: str, now: datetime, *, trigger: str = "crawl") -> int:
     """A run in state ``running``; returns its id."""
-    table = CrawlRun.__table__
-    result = conn.execute(
-        insert(table).values(source=source, trigger=trigger, status="running", started_at=now)
-    )
-    return int(result.inserted_primary_key[0])
+    table = table_of(CrawlRun)
+    run_id: int = conn.execute(
+        insert(table)
+        .values(source=source, trigger=trigger, status="running", started_at=now)
+        .returning(table.c.id)
+    ).scalar_one()
+    return run_id
 
 
 def close_run(conn: Connection, run_id: int, now: datetime, **values: Any) -> None:
     """Record how a run ended (status, counts, error, stats)."""
-    table = CrawlRun.__table__
+    table = table_of(CrawlRun)
     conn.execute(update(table).where(table.c.id == run_id).values(finished_at=now, **values))
 
 
 def usual_yield(conn: Connection, source: str) -> float | None:
     """Median number of postings seen by the source's recent successful runs."""
-    table = CrawlRun.__table__
+    table = table_of(CrawlRun)
     counts = list(
         conn.scalars(
             select(table.c["items"])

@@ -8,7 +8,7 @@ merged from postings (``offer_postings`` is the provenance).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     JSON,
@@ -20,6 +20,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -195,3 +196,8 @@ class OfferPosting(Base):
     rule: Mapped[str] = mapped_column(String(64))  # founder, or the dedupe rule that matched
     score: Mapped[float | None] = mapped_column(Float)
     linked_at: Mapped[datetime]
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's Core table, typed as such (``__table__`` is typed as a plain FromClause)."""
+    return cast(Table, model.__table__)

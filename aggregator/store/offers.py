@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from aggregator.schema import POSTING_FIELDS
-from aggregator.store.models import OfferPosting, OfferRow, PostingRow, Source
+from aggregator.store.models import OfferPosting, OfferRow, PostingRow, Source, table_of
 
 FIELD_GROUPS: tuple[tuple[str, ...], ...] = (
     ("salary_min", "salary_max", "salary_currency", "salary_period", "salary_raw"),
@@ -52,7 +52,7 @@ def link_postings(
     conn: Connection, links: dict[int, Link], now: datetime, *, fresh: bool = False
 ) -> None:
     """Attach postings to offers, replacing earlier links (``fresh``: postings had none)."""
-    table = OfferPosting.__table__
+    table = table_of(OfferPosting)
     ids = sorted(links)
     for chunk in () if fresh else _chunks(ids):
         conn.execute(table.delete().where(table.c.posting_id.in_(chunk)))
@@ -82,7 +82,7 @@ def found_offers(conn: Connection, postings: Sequence[dict[str, Any]], now: date
         rows.append(offer)
         links[posting["id"]] = Link(offer["offer_id"], "founder")
     if rows:
-        conn.execute(insert(OfferRow.__table__), rows)
+        conn.execute(insert(table_of(OfferRow)), rows)
         link_postings(conn, links, now, fresh=True)
 
 
@@ -119,7 +119,7 @@ def _offer_values(ranked: Sequence[Any], offer_id: str | None = None) -> dict[st
 
 def refresh_offers(conn: Connection, offer_ids: Iterable[str], now: datetime) -> int:
     """Recompute offers from their postings; an offer left with no posting is deleted."""
-    posting, link, offers = PostingRow.__table__, OfferPosting.__table__, OfferRow.__table__
+    posting, link, offers = table_of(PostingRow), table_of(OfferPosting), table_of(OfferRow)
     priorities = {key: prio for key, prio in conn.execute(select(Source.key, Source.priority))}
     ids = sorted(set(offer_ids))
     refreshed = 0
@@ -152,7 +152,7 @@ def refresh_offers(conn: Connection, offer_ids: Iterable[str], now: datetime) ->
 
 def touch_offers(conn: Connection, posting_ids: Sequence[int], now: datetime) -> None:
     """Move ``last_seen_at`` of the offers behind postings that were seen again unchanged."""
-    link, offers = OfferPosting.__table__, OfferRow.__table__
+    link, offers = table_of(OfferPosting), table_of(OfferRow)
     for chunk in _chunks(list(posting_ids)):
         owners = select(link.c.offer_id).where(link.c.posting_id.in_(chunk))
         conn.execute(update(offers).where(offers.c.offer_id.in_(owners)).values(last_seen_at=now))

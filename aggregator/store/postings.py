@@ -16,7 +16,7 @@ import orjson
 from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
 
 from aggregator.schema import POSTING_FIELDS, Posting
-from aggregator.store.models import PostingRow, Source
+from aggregator.store.models import PostingRow, Source, table_of
 
 CONTENT_FIELDS: tuple[str, ...] = tuple(
     f for f in POSTING_FIELDS if f not in ("source", "source_offer_id")
@@ -87,7 +87,7 @@ def ensure_sources(conn: Connection, keys: set[str], now: datetime) -> list[str]
 
 def _existing(conn: Connection, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Any]:
     found: dict[tuple[str, str], Any] = {}
-    table = PostingRow.__table__
+    table = table_of(PostingRow)
     for start in range(0, len(keys), _KEY_CHUNK):
         chunk = keys[start : start + _KEY_CHUNK]
         rows = conn.execute(
@@ -117,7 +117,7 @@ def upsert_postings(
     A closed posting that is seen again is reopened, unless its ``valid_through`` has passed
     (such a posting is stored closed). Within one batch the last copy of a key wins.
     """
-    table = PostingRow.__table__
+    table = table_of(PostingRow)
     latest: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
     for index, posting in enumerate(postings):
         extra = {
@@ -171,10 +171,10 @@ def upsert_postings(
             touches.append(touch)
             result.unchanged_ids.append(row.id)
     if inserts:
-        conn.execute(insert(table), inserts)
-        ids = _existing(conn, [(r["source"], r["source_offer_id"]) for r in inserts])
+        returning = insert(table).returning(table.c.id, table.c.source, table.c.source_offer_id)
+        ids = {(r.source, r.source_offer_id): r.id for r in conn.execute(returning, inserts)}
         for values in inserts:
-            row_id = ids[(values["source"], values["source_offer_id"])].id
+            row_id = ids[(values["source"], values["source_offer_id"])]
             result.new_ids.append(row_id)
             result.new_rows[row_id] = {**values, "id": row_id}
     by_id = update(table).where(table.c.id == bindparam("b_id"))

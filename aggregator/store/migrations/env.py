@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
 
 from aggregator.store.models import Base
@@ -14,7 +16,7 @@ def include_object(obj: object, name: str | None, type_: str, *_: object) -> boo
     return not (type_ == "table" and name is not None and name.startswith("offers_fts"))
 
 
-OPTIONS = {
+OPTIONS: dict[str, Any] = {
     "target_metadata": Base.metadata,
     "render_as_batch": True,
     "include_object": include_object,
