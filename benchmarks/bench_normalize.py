@@ -99,17 +99,21 @@ def _jobs(call: Call) -> dict[str, Job]:
     return jobs
 
 
-def _time(jobs: list[Job], runs: int) -> float:
-    """Median seconds per job over ``runs`` passes (after one warm-up pass)."""
+def _time(jobs: list[Job], runs: int) -> tuple[float, float]:
+    """Median wall and CPU seconds per job over ``runs`` passes (after one warm-up pass).
+
+    CPU time is the steadier figure on a shared machine (waiting for the core is not counted).
+    """
     for job in jobs:
         job()
-    samples = []
+    wall, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         for job in jobs:
             job()
-        samples.append((time.perf_counter() - start) / len(jobs))
-    return statistics.median(samples)
+        wall.append((time.perf_counter() - start) / len(jobs))
+        cpu.append((time.process_time() - start_cpu) / len(jobs))
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def _pin() -> int | None:
@@ -126,14 +130,12 @@ def run(sets: list[str] | None, fields: list[str] | None, runs: int) -> list[dic
     rows = []
     for name, calls in load_sets(sets).items():
         prepared = [_jobs(call) for call in calls]
-        chars = statistics.mean(
-            len(c.kwargs.get("description_html_or_text") or "") for c in calls
-        )
+        chars = statistics.mean(len(c.kwargs.get("description_html_or_text") or "") for c in calls)
         for field in fields or list(prepared[0]):
             jobs = [job[field] for job in prepared if field in job]
             if not jobs:
                 continue
-            seconds = _time(jobs, runs)
+            seconds, cpu = _time(jobs, runs)
             rows.append(
                 {
                     "bench": "normalize",
@@ -143,6 +145,7 @@ def run(sets: list[str] | None, fields: list[str] | None, runs: int) -> list[dic
                     "description_chars": round(chars),
                     "us_per_item": round(seconds * 1e6, 1),
                     "items_per_s": round(1 / seconds) if seconds else None,
+                    "cpu_us_per_item": round(cpu * 1e6, 1),
                 }
             )
     return rows
@@ -150,7 +153,7 @@ def run(sets: list[str] | None, fields: list[str] | None, runs: int) -> list[dic
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", nargs="*", help="remoteok jobicy francetravail greenhouse sandbox")
+    parser.add_argument("--sets", nargs="*", help="default: all (see normalize_inputs)")
     parser.add_argument("--fields", nargs="*", help="default: every measurement")
     parser.add_argument("--runs", type=int, default=5)
     args, _ = parser.parse_known_args(sys.argv[1:] if __name__ == "__main__" else [])

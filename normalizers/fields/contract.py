@@ -16,7 +16,7 @@ from typing import Any
 
 from aggregator.schema import ContractType
 from normalizers.fields.phrases import (
-    Rule,
+    RuleSet,
     code_key,
     compile_negation,
     compile_rules,
@@ -32,7 +32,7 @@ _UNKNOWN = object()
 @dataclass(frozen=True, slots=True)
 class _Vocabulary:
     codes: dict[str, ContractType | None]
-    rules: tuple[Rule, ...]
+    rules: RuleSet
     negation: re.Pattern[str]
 
 

@@ -3,21 +3,53 @@
 Detection is restricted to the languages our boards publish in: a closed set is both faster
 and more accurate than the full 97-language model (no "la" or "an" for short French text).
 Text that is too short, or on which the model is unsure, gives None rather than a guess.
+Only the first :data:`MAX_CHARS` characters are read: py3langid walks its n-gram automaton
+byte by byte in Python (about 0.15 µs a byte), and a thousand characters of an offer tell
+its language as surely as the whole of it. Most offers are settled before the model runs:
+when one language's function words (``data/vocab/language_words.yaml``) clearly outnumber
+every other's, that language is the answer, at a tenth of the model's cost.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cache
 from typing import Any
+
+from normalizers.vocab import load_vocab
 
 LANGUAGES: tuple[str, ...] = ("fr", "en", "de", "es", "it", "nl", "pt", "pl", "sv", "da")
 MIN_LETTERS = 12
 MIN_CONFIDENCE = 0.6
-MAX_CHARS = 3000
+MAX_CHARS = 1000
 
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[#\d_*|•·–—-]+")
 _LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"[^\W\d_]+")
+WORDS_MIN_HITS = 8
+WORDS_MIN_RATIO = 4
+
+
+@cache
+def _function_words() -> dict[str, str]:
+    """Function word -> its language, for the words that belong to one language only."""
+    owners: dict[str, set[str]] = {}
+    for language, words in load_vocab("language_words").items():
+        for word in words:
+            owners.setdefault(str(word).lower(), set()).add(str(language))
+    return {word: langs.pop() for word, langs in owners.items() if len(langs) == 1}
+
+
+def _by_function_words(sample: str) -> str | None:
+    """The language whose function words clearly dominate the sample, else None."""
+    words = _function_words()
+    counts = Counter(words[w] for w in _WORD.findall(sample.lower()) if w in words)
+    ranked = [*counts.most_common(2), ("", 0), ("", 0)]
+    (best, hits), (_, runner_up) = ranked[0], ranked[1]
+    if hits >= WORDS_MIN_HITS and hits >= WORDS_MIN_RATIO * runner_up:
+        return best
+    return None
 
 
 @cache
@@ -38,6 +70,9 @@ def detect_language(text: str | None) -> str | None:
     if len(_LETTER.findall(sample)) < MIN_LETTERS:
         return None
     try:
+        quick = _by_function_words(sample)
+        if quick is not None:
+            return quick
         language, confidence = _identifier().classify(sample)
     except Exception:  # the model must never take a crawl down
         return None

@@ -5,20 +5,26 @@ once and the leftmost-longest, non-overlapping hits are kept, each flagged when 
 ("pas de CDD", "no remote", "kein Homeoffice") stands just before it. Rules marked *short*
 only apply to short texts (structured fields and titles), where a bare word such as "Stage" or
 "Remote" is a reliable signal; in a long description the same word is too often incidental.
+
+Speed: a rule only runs when the literals it needs are in the text (see
+:mod:`normalizers.fields.literals`), so a long description costs one lower-casing and a few
+substring tests instead of a full scan per rule.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from normalizers.fields.literals import fold, required_literals
+
 SHORT_TEXT_CHARS = 160
 _NEGATION_WINDOW = 40
-_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−"), "-")
-_QUOTES = dict.fromkeys(map(ord, "’‘`´ʼ"), "'")
+_PUNCTUATION = str.maketrans(dict.fromkeys("‐‑‒–—―−", "-") | dict.fromkeys("’‘`´ʼ", "'"))
+_ODD_PUNCTUATION = re.compile("[‐‑‒–—―−’‘`´ʼ]")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SEPARATORS = re.compile(r"[\s_\-]+")
 _SENTENCE_END = re.compile(r"(?<![A-Z])[a-zß-öø-ÿ]{3,}[.!?;](?:\s|$)")
@@ -31,6 +37,7 @@ class Rule:
     value: str
     pattern: re.Pattern[str]
     short_only: bool
+    literals: frozenset[str] | None = None  # one of them is in every match (None: no test)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +58,10 @@ def prepare(text: object) -> str | None:
         text = ", ".join(str(part) for part in text if part is not None)
     if not isinstance(text, str):
         text = str(text)
-    text = unicodedata.normalize("NFC", text).translate(_DASHES).translate(_QUOTES)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    if _ODD_PUNCTUATION.search(text):
+        text = text.translate(_PUNCTUATION)
     return text if text.strip() else None
 
 
@@ -69,15 +79,46 @@ def is_short(text: str) -> bool:
     return len(text) <= SHORT_TEXT_CHARS and not _SENTENCE_END.search(text)
 
 
-def compile_rules(spec: Mapping[str, Any]) -> tuple[Rule, ...]:
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """A vocabulary's rules, indexed by the literals they need (see :func:`find_hits`)."""
+
+    rules: tuple[Rule, ...]
+    literals: tuple[str, ...]  # every distinct required literal
+    by_literal: dict[str, tuple[int, ...]]  # literal -> positions of the rules needing it
+    ungated: tuple[int, ...]  # rules with no literal test: always run
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def candidates(self, folded: str) -> list[Rule]:
+        """The rules that may match a text whose :func:`fold` is ``folded``, in order."""
+        chosen = set(self.ungated)
+        for literal in self.literals:
+            if literal in folded:
+                chosen.update(self.by_literal[literal])
+        return [self.rules[i] for i in sorted(chosen)]
+
+
+def compile_rules(spec: Mapping[str, Any]) -> RuleSet:
     """Rules from ``{value: {anywhere: [regex...], short: [regex...]}}``."""
     rules: list[Rule] = []
     for value, groups in spec.items():
         for scope in ("anywhere", "short"):
             for regex in (groups or {}).get(scope, None) or ():
                 pattern = re.compile(regex, re.IGNORECASE)
-                rules.append(Rule(str(value), pattern, scope == "short"))
-    return tuple(rules)
+                literals = required_literals(pattern)
+                rules.append(Rule(str(value), pattern, scope == "short", literals))
+    index: dict[str, list[int]] = {}
+    for position, rule in enumerate(rules):
+        for literal in rule.literals or ():
+            index.setdefault(literal, []).append(position)
+    return RuleSet(
+        tuple(rules),
+        tuple(sorted(index, key=len, reverse=True)),
+        {literal: tuple(positions) for literal, positions in index.items()},
+        tuple(i for i, rule in enumerate(rules) if rule.literals is None),
+    )
 
 
 def compile_negation(words: Iterable[str]) -> re.Pattern[str]:
@@ -88,9 +129,13 @@ def compile_negation(words: Iterable[str]) -> re.Pattern[str]:
     )
 
 
-def find_hits(text: str, rules: Iterable[Rule], negation: re.Pattern[str] | None) -> list[Hit]:
+def find_hits(
+    text: str, rules: RuleSet | Iterable[Rule], negation: re.Pattern[str] | None
+) -> list[Hit]:
     """Leftmost-longest non-overlapping hits of ``rules`` in ``text``, in text order."""
     short = is_short(text)
+    if isinstance(rules, RuleSet):
+        rules = rules.candidates(fold(text))
     found: list[tuple[int, int, str]] = []
     for rule in rules:
         if rule.short_only and not short:

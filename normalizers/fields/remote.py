@@ -16,7 +16,7 @@ from typing import Any
 
 from aggregator.schema import Remote
 from normalizers.fields.phrases import (
-    Rule,
+    RuleSet,
     code_key,
     compile_negation,
     compile_rules,
@@ -32,7 +32,7 @@ _HYBRID_WEAK = "hybrid_weak"
 @dataclass(frozen=True, slots=True)
 class _Vocabulary:
     flags: dict[str, Remote | bool | None]
-    rules: tuple[Rule, ...]
+    rules: RuleSet
     negation: re.Pattern[str]
 
 

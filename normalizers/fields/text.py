@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 from typing import Any
 
-import ftfy
 import nh3
 
-_FTFY = ftfy.TextFixerConfig(unescape_html=False, uncurl_quotes=False, explain=False)
+from normalizers.fields.mojibake import fix_mojibake
+
 _ESCAPED_TAG = re.compile(r"&lt;/?[a-zA-Z][a-zA-Z0-9]*(?:\s[^&]*?)?/?&gt;")
 _REAL_TAG = re.compile(r"<(?:/?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?|!--.*?--)>", re.DOTALL)
 _ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00]")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+# A tag as nh3 serializes it: lower-case name, attribute values double-quoted.
+_SANITIZED_TAG = re.compile(r'<(/?)([a-z][a-z0-9]*)((?:\s+[^\s=>]+(?:="[^"]*")?)*)\s*/?>')
 
 SAFE_TAGS = frozenset(
     {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "h1", "h2", "h3", "h4", "h5", "h6", "a"}
@@ -38,6 +38,21 @@ _BLOCKS = frozenset(
     _TEXT_TAGS - _INLINE - {"br", "li", "tr", "td", "th", "thead", "tbody", "dt", "dd"}
 )
 _LINES = frozenset({"br", "tr", "dt", "dd"})
+_PARAGRAPH = "\n\x00\n"
+
+
+def _marker(closing: bool, tag: str) -> str:
+    """What a tag becomes in the plain text: a paragraph break, a line, a list bullet, a space."""
+    if closing:
+        if tag in _BLOCKS:
+            return _PARAGRAPH
+        return "\n" if tag in ("li", "dt", "dd", "tr") else " " if tag in ("td", "th") else ""
+    if tag == "li":
+        return "\n- "
+    return "\n" if tag in _LINES else _PARAGRAPH if tag in _BLOCKS else ""
+
+
+_MARKERS = {(c, t): _marker(c == "/", t) for c in ("", "/") for t in _TEXT_TAGS}
 
 
 def _unescape_markup(text: str) -> str:
@@ -49,57 +64,37 @@ def _unescape_markup(text: str) -> str:
     return text
 
 
-def _fix(text: str) -> str:
-    """Repair mojibake and drop invisible characters; quotes and entities are left alone."""
-    return _INVISIBLE.sub("", ftfy.fix_text(text.replace("\x00", ""), config=_FTFY))
+def _unescape(text: str) -> str:
+    return html.unescape(text) if "&" in text else text
 
 
-_PARAGRAPH = "\n\x00\n"
+def _lines(text: str) -> str:
+    """One line per line, one blank line between paragraphs (``\x00`` lines mark them)."""
+    out: list[str] = []
+    blank = False
+    for raw in text.split("\n"):
+        line = _SPACES.sub(" ", raw).strip()
+        if line == "\x00":
+            blank = bool(out)
+        elif line:
+            if blank:
+                out.append("")
+                blank = False
+            out.append(line)
+    return "\n".join(out)
 
 
-class _TextExtractor(HTMLParser):
-    """Plain text of HTML: blocks become paragraphs, list items and ``<br>`` lines."""
+def _plain(sanitized: str) -> str:
+    """Plain text of nh3 output: well-formed, so tags can be read with a regex, not a parser."""
+    marked = _SANITIZED_TAG.sub(
+        lambda m: _MARKERS.get((m.group(1), m.group(2)), ""), sanitized.replace("\n", " ")
+    )
+    return _lines(_unescape(marked))
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "li":
-            self.parts.append("\n- ")
-        elif tag in _LINES:
-            self.parts.append("\n")
-        elif tag in _BLOCKS:
-            self.parts.append(_PARAGRAPH)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _BLOCKS:
-            self.parts.append(_PARAGRAPH)
-        elif tag in ("li", "dt", "dd", "tr"):
-            self.parts.append("\n")
-        elif tag in ("td", "th"):
-            self.parts.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data.replace("\n", " ").replace("\x00", ""))
-
-    def text(self) -> str:
-        """The collected text: one line per line, one blank line between paragraphs."""
-        out: list[str] = []
-        blank = False
-        for raw in "".join(self.parts).split("\n"):
-            line = _SPACES.sub(" ", raw).strip()
-            if line == "\x00":
-                blank = bool(out)
-            elif line:
-                if blank:
-                    out.append("")
-                    blank = False
-                out.append(line)
-        return "\n".join(out)
+def _safe_only(sanitized: str) -> str:
+    """The sanitized HTML without the layout tags kept only for the plain text."""
+    return _SANITIZED_TAG.sub(lambda m: m.group(0) if m.group(2) in SAFE_TAGS else "", sanitized)
 
 
 def _tidy(text: str) -> str:
@@ -109,10 +104,10 @@ def _tidy(text: str) -> str:
 
 
 def _sanitize(markup: str) -> str:
-    """HTML restricted to a small safe allowlist; links only to http(s) and mailto."""
+    """HTML restricted to the text tags; links only to http(s) and mailto, attributes dropped."""
     return nh3.clean(
         markup,
-        tags=set(SAFE_TAGS),
+        tags=set(_TEXT_TAGS),
         clean_content_tags=set(_DROP_WITH_CONTENT),
         attributes={"a": {"href"}},
         url_schemes={"http", "https", "mailto"},
@@ -121,27 +116,20 @@ def _sanitize(markup: str) -> str:
     )
 
 
-def _plain_from_html(markup: str) -> str:
-    extractor = _TextExtractor()
-    extractor.feed(
-        nh3.clean(markup, tags=set(_TEXT_TAGS), clean_content_tags=set(_DROP_WITH_CONTENT))
-    )
-    extractor.close()
-    return extractor.text()
-
-
 def clean_description(html_or_text: str | None) -> tuple[str, str | None]:
     """(plain text, sanitized HTML or None) of a description given as HTML or plain text."""
     if not isinstance(html_or_text, str) or not html_or_text.strip():
         return "", None
-    text = _fix(_unescape_markup(html_or_text.replace("\r\n", "\n").replace("\r", "\n")))
-    if not _REAL_TAG.search(text):
-        return _tidy(html.unescape(text)), None
+    text = html_or_text.replace("\r\n", "\n").replace("\r", "\n")
+    text = fix_mojibake(_unescape_markup(text) if "&" in text else text)
+    if "<" not in text or not _REAL_TAG.search(text):
+        return _tidy(_unescape(text)), None
     try:
-        safe = _sanitize(text).strip()
-        plain = _plain_from_html(text)
+        sanitized = _sanitize(text)
     except Exception:  # nh3 rejects some inputs (e.g. NUL bytes): fall back to tag-less text
-        return _tidy(html.unescape(_REAL_TAG.sub(" ", text))), None
+        return _tidy(_unescape(_REAL_TAG.sub(" ", text))), None
+    plain = _plain(sanitized)
+    safe = _safe_only(sanitized).strip()
     return plain, (safe if safe and plain else None)
 
 
@@ -150,11 +138,11 @@ def clean_inline(text: str | None) -> str | None:
     if not isinstance(text, str):
         return None
     for _ in range(3):
-        if not _ENTITY.search(text):
+        if "&" not in text or not _ENTITY.search(text):
             break
         text = html.unescape(text)
-    text = _fix(text)
-    if _REAL_TAG.search(text):
+    text = fix_mojibake(text)
+    if "<" in text and _REAL_TAG.search(text):
         try:
             text = html.unescape(
                 nh3.clean(text, tags=set(), clean_content_tags={"script", "style"})

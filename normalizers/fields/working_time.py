@@ -14,8 +14,9 @@ from functools import cache
 from typing import Any
 
 from aggregator.schema import WorkingTime
+from normalizers.fields.literals import Gated, fold
 from normalizers.fields.phrases import (
-    Rule,
+    RuleSet,
     code_key,
     compile_negation,
     compile_rules,
@@ -32,11 +33,11 @@ _LIST_SEPARATORS = re.compile(r"\s*[,;|/]\s*")
 @dataclass(frozen=True, slots=True)
 class _Vocabulary:
     codes: dict[str, WorkingTime | None]
-    rules: tuple[Rule, ...]
+    rules: RuleSet
     negation: re.Pattern[str]
-    weekly: tuple[re.Pattern[str], ...]
-    monthly: tuple[re.Pattern[str], ...]
-    bare: tuple[re.Pattern[str], ...]
+    weekly: tuple[Gated, ...]
+    monthly: tuple[Gated, ...]
+    bare: tuple[Gated, ...]
     weekly_min: float
     monthly_min: float
 
@@ -46,8 +47,8 @@ def _vocabulary() -> _Vocabulary:
     data = load_vocab("working_time")
     hours = data["hours"]
 
-    def patterns(key: str) -> tuple[re.Pattern[str], ...]:
-        return tuple(re.compile(p, re.IGNORECASE) for p in hours[key])
+    def patterns(key: str) -> tuple[Gated, ...]:
+        return tuple(Gated.of(re.compile(p, re.IGNORECASE)) for p in hours[key])
 
     return _Vocabulary(
         codes={
@@ -76,6 +77,7 @@ def _hours(match: re.Match[str]) -> float | None:
 def _from_hours(text: str, vocab: _Vocabulary) -> WorkingTime | None:
     """Full or part time from the first weekly or monthly duration in the text."""
     candidates: list[tuple[int, float, float]] = []
+    folded = fold(text)
     for patterns, minimum, anchored in (
         (vocab.weekly, vocab.weekly_min, False),
         (vocab.monthly, vocab.monthly_min, False),
@@ -83,8 +85,10 @@ def _from_hours(text: str, vocab: _Vocabulary) -> WorkingTime | None:
     ):
         if anchored and not is_short(text):
             continue
-        for pattern in patterns:
-            match = pattern.search(text)
+        for gated in patterns:
+            if not gated.possible(folded):
+                continue
+            match = gated.pattern.search(text)
             hours = _hours(match) if match else None
             if match and hours is not None and hours > 0:
                 candidates.append((match.start(), hours, minimum))

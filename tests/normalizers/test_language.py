@@ -54,3 +54,23 @@ def test_result_is_always_in_the_supported_set() -> None:
 
 def test_corpus_case_shape() -> None:
     assert corpus_case({"text": "Nous recherchons un comptable expérimenté."}) == {"language": "fr"}
+
+
+def test_function_words_settle_clear_texts_and_leave_the_rest_to_the_model() -> None:
+    from normalizers.fields.language import _by_function_words
+
+    french = (
+        "Nous recherchons pour notre client un technicien de maintenance. Vous assurez les "
+        "interventions sur les équipements et vous participez aux projets avec une équipe "
+        "dans un environnement qui bouge."
+    )
+    german = (
+        "Wir suchen für unser Team eine engagierte Pflegefachkraft. Sie sind zuverlässig und "
+        "arbeiten gerne mit Menschen, die auf Ihre Hilfe angewiesen sind. Bei uns ist das so."
+    )
+    assert _by_function_words(french) == "fr"
+    assert _by_function_words(german) == "de"
+    assert detect_language(french) == "fr" and detect_language(german) == "de"
+    assert _by_function_words("Senior Python Developer (Django, AWS)") is None
+    mixed = "We are hiring. Nous recrutons. The team and the product; les équipes et le produit."
+    assert _by_function_words(mixed) is None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
 import yaml
 
+from normalizers.fields.mojibake import fix_mojibake
 from normalizers.fields.text import clean_description, clean_inline, corpus_case
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -90,3 +92,32 @@ def test_inline_keeps_text_as_published() -> None:
 def test_corpus_case_shape() -> None:
     out = corpus_case({"html": "<p>x</p>", "title": " y "})
     assert out == {"description": "x", "description_html": "<p>x</p>", "title": "y"}
+
+
+def test_one_sanitizer_pass_gives_what_the_safe_allowlist_gives() -> None:
+    """The safe HTML is cut from the text-tag pass; it must equal nh3 run on the allowlist."""
+    import nh3
+
+    from normalizers.fields.text import _DROP_WITH_CONTENT, SAFE_TAGS
+
+    jobs = [str(job["content"]) for job in _greenhouse_jobs()]
+    jobs += [job["description"] for job in _remoteok_jobs()]
+    jobs.append('<div><table><tr><td>a<span style="x">b</span></td></tr></table><hr>c</div>')
+    for raw in jobs:
+        _, safe = clean_description(raw)
+        fixed = fix_mojibake(html.unescape(raw) if "&lt;" in raw else raw)
+        direct = nh3.clean(
+            fixed,
+            tags=set(SAFE_TAGS),
+            clean_content_tags=set(_DROP_WITH_CONTENT),
+            attributes={"a": {"href"}},
+            url_schemes={"http", "https", "mailto"},
+            link_rel="nofollow noopener",
+            strip_comments=True,
+        ).strip()
+        assert safe == (direct or None)
+
+
+def test_table_and_block_layout_become_lines_and_paragraphs() -> None:
+    raw = "<div>Intro</div><table><tr><td>A</td><td>B</td></tr><tr><td>C</td></tr></table>x &amp; y"
+    assert clean_description(raw)[0] == "Intro\n\nA B\nC\n\nx & y"
