@@ -9,6 +9,8 @@ from aggregator.catalogue import SourceEntry
 
 CONTACT_ENV = "AGGREGATOR_CONTACT_URL"
 DEFAULT_CONTACT = "https://github.com/job-aggregator/job-aggregator"
+TIMEOUT_ENV = "AGGREGATOR_DOWNLOAD_TIMEOUT"
+DEFAULT_TIMEOUT = 30.0
 
 
 def user_agent() -> str:
@@ -17,15 +19,31 @@ def user_agent() -> str:
     return f"job-aggregator/0.1 (+{contact})"
 
 
+def download_timeout() -> float:
+    """Seconds before a request times out: ``$AGGREGATOR_DOWNLOAD_TIMEOUT``, else 30."""
+    raw = os.environ.get(TIMEOUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if value <= 0:
+        raise ValueError(f"{TIMEOUT_ENV} must be a positive number of seconds, not {raw!r}")
+    return value
+
+
 def base_settings(*, polite: bool = True) -> dict[str, Any]:
     """Process-wide settings; ``polite=False`` removes delays (benchmarks, sandbox tests)."""
     settings: dict[str, Any] = {
         "USER_AGENT": user_agent(),
         "ROBOTSTXT_OBEY": True,
+        "LOG_INSTALL_ROOT_HANDLER": False,  # records go to our root handler (schedules.logs)
         "LOG_LEVEL": "WARNING",
+        "REMOTE_CONTROL_ENABLED": False,  # never open a control port from a crawl
         "TELNETCONSOLE_ENABLED": False,
         "COOKIES_ENABLED": False,
-        "DOWNLOAD_TIMEOUT": 30,
+        "DOWNLOAD_TIMEOUT": download_timeout(),
         "RETRY_TIMES": 3,
         "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
         "DOWNLOADER_MIDDLEWARES": {

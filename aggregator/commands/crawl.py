@@ -87,6 +87,9 @@ def crawl(
 ) -> None:
     """Crawl sources now, then normalize, dedupe and store their offers."""
     from aggregator.crawl.runner import crawl as run_crawl
+    from schedules.logs import configure_logging
+
+    configure_logging()
 
     path = catalogue or (SANDBOX_CATALOGUE if sandbox_url else None)
     entries = select_sources(

@@ -26,9 +26,17 @@ from aggregator.store.postings import UpsertResult
 from normalizers.mappings import get_mapping
 from normalizers.mappings.base import SourceContext
 from normalizers.problems import ProblemLog
+from schedules.snapshot import crawl_problems
 from spiders.collector import CrawlCollector
 
 BATCH = 1000
+FILL_SAMPLE = 10  # offers read in a run before its fill rates are compared with usual ones
+# Kinds whose board belongs to one employer: the source's name is the company when an offer
+# names none (Lever and Ashby never do).
+EMPLOYER_KINDS = frozenset(
+    {"greenhouse", "lever", "workable", "smartrecruiters", "recruitee", "ashby", "personio"}
+    | {"workday", "jsonld"}
+)
 FILL_FIELDS = {
     "title": ("title",),
     "company": ("company",),
@@ -113,6 +121,9 @@ def _remember_validators(
 def context_for(entry: SourceEntry, now: datetime, problems: ProblemLog) -> SourceContext:
     """The mapping context of a catalogue source (its defaults, its problem log)."""
     defaults = getattr(get_mapping(entry.kind), "CONTEXT_DEFAULTS", {})
+    options = dict(entry.options)
+    if entry.kind in EMPLOYER_KINDS:
+        options.setdefault("company", entry.name)
     return SourceContext(
         source=entry.key,
         kind=entry.kind,
@@ -123,13 +134,11 @@ def context_for(entry: SourceEntry, now: datetime, problems: ProblemLog) -> Sour
         base_url=entry.base_url,
         now=now,
         problems=problems,
-        options=dict(entry.options),
+        options=options,
     )
 
 
 def _fill_rates(postings: Sequence[Posting]) -> dict[str, float]:
-    if not postings:
-        return {name: 0.0 for name in FILL_FIELDS}
     return {
         name: round(
             sum(any(getattr(p, f) is not None for f in fields) for p in postings) / len(postings), 4
@@ -197,23 +206,33 @@ def finish_source(
             )
     status, error = _status(collector, rejected)
     seen = collector.seen_ids
+    stats: dict[str, Any] = {
+        "responses": {str(k): v for k, v in sorted(collector.responses.items())},
+        "error_samples": collector.error_samples,
+        "problems": problems.as_dict(),
+        # Fill rates only describe offers read in this run; a handful re-read (the rest
+        # unchanged) says nothing about the source, and one offer without a salary is no collapse.
+        "fill": _fill_rates(postings) if len(postings) >= FILL_SAMPLE else None,
+        "complete": collector.complete,
+        "advertised_total": collector.advertised_total,
+        "mapping_rejected": rejected,
+    }
     with store.engine.begin() as conn:
         touched = expiry.touch_seen(conn, entry.key, collector.seen_unchanged, now)
-        suspicious = runs.suspicious_reason(len(seen), runs.usual_yield(conn, entry.key))
+        reasons = crawl_problems(
+            conn,
+            entry.key,
+            status=status,
+            items=len(seen),
+            parse_errors=collector.item_errors + rejected,
+            stats=stats,
+        )
+        suspicious = "; ".join(reasons) if reasons and status == "ok" else None
+        stats["suspicious"] = suspicious
         closed = 0
         if status == "ok" and suspicious is None:
             closed = expiry.close_missing(conn, entry.key, seen, now)
         closed += expiry.close_expired(conn, now, source=entry.key)
-        stats = {
-            "responses": {str(k): v for k, v in sorted(collector.responses.items())},
-            "error_samples": collector.error_samples,
-            "problems": problems.as_dict(),
-            "fill": _fill_rates(postings),
-            "suspicious": suspicious,
-            "complete": collector.complete,
-            "advertised_total": collector.advertised_total,
-            "mapping_rejected": rejected,
-        }
         outcome = SourceOutcome(
             source=entry.key,
             status=status,

@@ -23,6 +23,7 @@ from aggregator.crawl.finish import SourceOutcome, finish_source
 from aggregator.pipeline import Matcher
 from aggregator.store.database import Store
 from aggregator.store.models import FetchState, PostingRow, RawPayload, table_of
+from schedules.logs import bind_source_run
 from spiders.base import FetchMemo, KnownPosting, SourceSpider
 from spiders.collector import CrawlCollector
 from spiders.settings import base_settings, source_settings
@@ -89,7 +90,11 @@ def crawl(
     started = datetime.now(UTC)
     collectors: dict[str, CrawlCollector] = {}
     run_ids: dict[str, int] = {}
+    for chatty in ("scrapy.utils.log", "scrapy.crawler"):  # start-up banners, before levels apply
+        logging.getLogger(chatty).addFilter(_warnings_only)
     process = CrawlerProcess({**base_settings(polite=polite), **(settings or {})})
+    for noisy in ("scrapy", "asyncio", "twisted", "py.warnings"):  # Scrapy set them to DEBUG
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     reader = stored_body_reader(store)
     for entry in entries:
         collector = CrawlCollector(entry.key)
@@ -105,6 +110,7 @@ def crawl(
                 now=started,
             )
             run_ids[entry.key] = runs.open_run(conn, entry.key, started)
+        bind_source_run(entry.key, run_ids[entry.key])
         try:
             credentials = resolve_credentials(entry)
         except CatalogueError as exc:
@@ -136,9 +142,22 @@ def crawl(
             matcher=matcher,
         )
         outcomes.append(outcome)
+        log.info(
+            "crawl finished: %s, %d offers seen, %d new, %d updated, %d closed",
+            outcome.status,
+            outcome.seen,
+            outcome.new,
+            outcome.updated,
+            outcome.closed,
+            extra={"source": entry.key, "run_id": run_ids[entry.key], "status": outcome.status},
+        )
         if on_source_done:
             on_source_done(outcome)
     return outcomes
+
+
+def _warnings_only(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING
 
 
 def _closed_handler(collector: CrawlCollector) -> Callable[..., None]:

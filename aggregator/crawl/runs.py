@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import statistics
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
 from aggregator.store.models import CrawlRun, Source, table_of
-
-RUN_HISTORY = 5
-SUSPICIOUS_DROP = 0.5
 
 
 def register_source(
@@ -55,28 +51,3 @@ def close_run(conn: Connection, run_id: int, now: datetime, **values: Any) -> No
     """Record how a run ended (status, counts, error, stats)."""
     table = table_of(CrawlRun)
     conn.execute(update(table).where(table.c.id == run_id).values(finished_at=now, **values))
-
-
-def usual_yield(conn: Connection, source: str) -> float | None:
-    """Median number of postings seen by the source's recent successful runs."""
-    table = table_of(CrawlRun)
-    counts = list(
-        conn.scalars(
-            select(table.c["items"])
-            .where(table.c.source == source, table.c.status == "ok", table.c.trigger == "crawl")
-            .order_by(table.c.started_at.desc())
-            .limit(RUN_HISTORY)
-        )
-    )
-    return statistics.median(counts) if counts else None
-
-
-def suspicious_reason(seen: int, usual: float | None) -> str | None:
-    """Why a complete crawl should still close nothing (a board that suddenly shrank)."""
-    if usual is None or usual == 0:
-        return None
-    if seen == 0:
-        return f"returned no offers (usually {usual:.0f})"
-    if seen < usual * SUSPICIOUS_DROP:
-        return f"returned {seen} offers, under half its usual {usual:.0f}"
-    return None

@@ -1,7 +1,7 @@
 """operations: scheduler lease, source health, APScheduler job store
 
 Revision ID: 0004
-Revises: 0003 (0002 until 0003 lands)
+Revises: 0003
 Create Date: 2026-11-26
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import aggregator.store.types
 
 revision: str = "0004"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
