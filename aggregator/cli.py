@@ -59,6 +59,8 @@ _OPTIONAL_COMMANDS: tuple[tuple[str, str], ...] = (
     ("aggregator.sandbox.cli", "sandbox"),
     ("aggregator.commands.crawl", "crawl"),
     ("aggregator.commands.parse", "parse"),
+    ("aggregator.commands.dedupe", "dedupe"),
+    ("aggregator.commands.dedupe", "explain"),
     ("aggregator.commands.scheduler", "scheduler"),
     ("aggregator.commands.scheduler", "run_once_command"),
     ("aggregator.commands.health", "health"),

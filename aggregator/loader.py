@@ -15,6 +15,7 @@ from typing import Any, BinaryIO
 import orjson
 from pydantic import ValidationError
 
+from aggregator.dedupe_store.matcher import default_matcher
 from aggregator.errors import UserError
 from aggregator.pipeline import Matcher, store_postings
 from aggregator.schema import Posting
@@ -121,7 +122,8 @@ def load_file(
     on_batch: Callable[[LoadReport], None] | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> LoadReport:
-    """Load a JSON Lines file of postings into the store."""
+    """Load a JSON Lines file of postings into the store (deduped with :func:`default_matcher`)."""
+    matcher = matcher or default_matcher()
     try:
         stream = path.open("rb")
     except OSError as exc:

@@ -25,6 +25,10 @@ class Matcher(Protocol):
         """Links for the postings that belong to an existing offer; others found new offers."""
         ...
 
+    def sync(self, conn: Connection, posting_ids: Sequence[int]) -> int:
+        """Refresh what dedupe keeps of postings whose content changed."""
+        ...
+
 
 def _offers_of(conn: Connection, posting_ids: Sequence[int]) -> set[str]:
     link = table_of(OfferPosting)
@@ -48,6 +52,8 @@ def store_postings(
     result = upsert_postings(
         conn, postings, now, raw_payload_ids=raw_payload_ids, listing_markers=listing_markers
     )
+    if matcher is not None and result.updated_ids:
+        matcher.sync(conn, result.updated_ids)
     links = matcher.match(conn, result.new_ids) if matcher and result.new_ids else {}
     found_offers(conn, [row for pid, row in result.new_rows.items() if pid not in links], now)
     link_postings(conn, links, now)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -165,54 +166,96 @@ def _status(collector: CrawlCollector, rejected: int) -> tuple[str, str | None]:
     return "ok", None
 
 
-def finish_source(
-    store: Store,
-    entry: SourceEntry,
-    collector: CrawlCollector,
-    run_id: int,
-    now: datetime,
-    *,
-    matcher: Matcher | None = None,
-) -> SourceOutcome:
-    """Store everything a source's crawl found, expire safely, and close its run record."""
+@dataclass(slots=True)
+class MappedSource:
+    """A source's crawl after mapping: its postings, ready to store with every other source's."""
+
+    entry: SourceEntry
+    collector: CrawlCollector
+    run_id: int
+    postings: list[Posting]
+    raw_ids: list[int | None]
+    markers: list[str | None]
+    rejected: int
+    problems: ProblemLog
+
+
+def map_source(
+    store: Store, entry: SourceEntry, collector: CrawlCollector, run_id: int, now: datetime
+) -> MappedSource:
+    """Keep the source's raw payloads and map its records to the common schema."""
     payload_ids = _store_payloads(store, entry.key, run_id, collector)
     problems = ProblemLog()
     ctx = context_for(entry, now, problems)
     mapping = get_mapping(entry.kind)
-    postings: list[Posting] = []
-    raw_ids: list[int | None] = []
-    markers: list[str | None] = []
-    rejected = 0
+    mapped = MappedSource(entry, collector, run_id, [], [], [], 0, problems)
     for collected in collector.records.values():
         posting = mapping.map_record(collected.record, ctx)
         if posting is None:
-            rejected += 1
+            mapped.rejected += 1
             continue
-        postings.append(posting)
-        raw_ids.append(payload_ids[collected.payload] or None)
-        markers.append(collected.marker)
+        mapped.postings.append(posting)
+        mapped.raw_ids.append(payload_ids[collected.payload] or None)
+        mapped.markers.append(collected.marker)
+    return mapped
+
+
+def _publication_order(item: tuple[Posting, int | None, str | None]) -> tuple[Any, ...]:
+    posting = item[0]
+    stamp = posting.posted_at.timestamp() if posting.posted_at else float("inf")
+    return (stamp, posting.source, posting.source_offer_id)
+
+
+def store_sources(
+    store: Store, sources: Sequence[MappedSource], now: datetime, *, matcher: Matcher | None
+) -> UpsertResult:
+    """Store every source's postings together, oldest publication first, in atomic batches.
+
+    Publication order (not source after source) is what makes incremental dedupe reach the
+    clusters a rebuild finds: the first copy of a vacancy founds its offer.
+    """
+    items = sorted(
+        (
+            (posting, raw_id, marker)
+            for source in sources
+            for posting, raw_id, marker in zip(
+                source.postings, source.raw_ids, source.markers, strict=True
+            )
+        ),
+        key=_publication_order,
+    )
     result = UpsertResult()
-    for start in range(0, len(postings), BATCH):
+    for start in range(0, len(items), BATCH):
+        batch = items[start : start + BATCH]
         with store.engine.begin() as conn:
             result.add(
                 store_postings(
                     conn,
-                    postings[start : start + BATCH],
+                    [item[0] for item in batch],
                     now,
                     matcher=matcher,
-                    raw_payload_ids=raw_ids[start : start + BATCH],
-                    listing_markers=markers[start : start + BATCH],
+                    raw_payload_ids=[item[1] for item in batch],
+                    listing_markers=[item[2] for item in batch],
                 )
             )
+    return result
+
+
+def close_source(
+    store: Store, mapped: MappedSource, result: UpsertResult, now: datetime
+) -> SourceOutcome:
+    """Touch what was seen unchanged, expire safely, and close the source's run record."""
+    entry, collector, rejected = mapped.entry, mapped.collector, mapped.rejected
+    counts = result.by_source.get(entry.key, Counter())
     status, error = _status(collector, rejected)
     seen = collector.seen_ids
     stats: dict[str, Any] = {
         "responses": {str(k): v for k, v in sorted(collector.responses.items())},
         "error_samples": collector.error_samples,
-        "problems": problems.as_dict(),
+        "problems": mapped.problems.as_dict(),
         # Fill rates only describe offers read in this run; a handful re-read (the rest
         # unchanged) says nothing about the source, and one offer without a salary is no collapse.
-        "fill": _fill_rates(postings) if len(postings) >= FILL_SAMPLE else None,
+        "fill": _fill_rates(mapped.postings) if len(mapped.postings) >= FILL_SAMPLE else None,
         "complete": collector.complete,
         "advertised_total": collector.advertised_total,
         "mapping_rejected": rejected,
@@ -237,9 +280,9 @@ def finish_source(
             source=entry.key,
             status=status,
             seen=len(seen),
-            new=len(result.new_ids),
-            updated=len(result.updated_ids),
-            unchanged=len(result.unchanged_ids) + touched,
+            new=counts["new"],
+            updated=counts["updated"],
+            unchanged=counts["unchanged"] + touched,
             closed=closed,
             errors=collector.item_errors + rejected + collector.failed_requests,
             suspicious=suspicious,
@@ -248,7 +291,7 @@ def finish_source(
         )
         runs.close_run(
             conn,
-            run_id,
+            mapped.run_id,
             now,
             status=status,
             requests=collector.requests,
@@ -262,3 +305,17 @@ def finish_source(
             stats=stats,
         )
     return outcome
+
+
+def finish_source(
+    store: Store,
+    entry: SourceEntry,
+    collector: CrawlCollector,
+    run_id: int,
+    now: datetime,
+    *,
+    matcher: Matcher | None = None,
+) -> SourceOutcome:
+    """All three steps for one source (a crawl of several sources stores them together)."""
+    mapped = map_source(store, entry, collector, run_id, now)
+    return close_source(store, mapped, store_sources(store, [mapped], now, matcher=matcher), now)

@@ -19,7 +19,8 @@ from sqlalchemy import select
 
 from aggregator.catalogue import CatalogueError, SourceEntry, resolve_credentials
 from aggregator.crawl import runs
-from aggregator.crawl.finish import SourceOutcome, finish_source
+from aggregator.crawl.finish import SourceOutcome, close_source, map_source, store_sources
+from aggregator.dedupe_store.matcher import default_matcher
 from aggregator.pipeline import Matcher
 from aggregator.store.database import Store
 from aggregator.store.models import FetchState, PostingRow, RawPayload, table_of
@@ -86,7 +87,11 @@ def crawl(
     settings: dict[str, Any] | None = None,
     on_source_done: Callable[[SourceOutcome], None] | None = None,
 ) -> list[SourceOutcome]:
-    """Crawl the sources concurrently in one Scrapy process, then store each one's findings."""
+    """Crawl the sources concurrently in one Scrapy process, then store what they found.
+
+    ``matcher`` defaults to the dedupe stage (:func:`default_matcher`).
+    """
+    matcher = matcher or default_matcher()
     started = datetime.now(UTC)
     collectors: dict[str, CrawlCollector] = {}
     run_ids: dict[str, int] = {}
@@ -131,16 +136,15 @@ def crawl(
         )
     if process.crawlers:
         process.start()
+    finished = datetime.now(UTC)
+    mapped = [
+        map_source(store, entry, collectors[entry.key], run_ids[entry.key], finished)
+        for entry in entries
+    ]
+    stored = store_sources(store, mapped, finished, matcher=matcher)
     outcomes = []
-    for entry in entries:
-        outcome = finish_source(
-            store,
-            entry,
-            collectors[entry.key],
-            run_ids[entry.key],
-            datetime.now(UTC),
-            matcher=matcher,
-        )
+    for source in mapped:
+        outcome = close_source(store, source, stored, finished)
         outcomes.append(outcome)
         log.info(
             "crawl finished: %s, %d offers seen, %d new, %d updated, %d closed",
@@ -149,7 +153,7 @@ def crawl(
             outcome.new,
             outcome.updated,
             outcome.closed,
-            extra={"source": entry.key, "run_id": run_ids[entry.key], "status": outcome.status},
+            extra={"source": outcome.source, "run_id": source.run_id, "status": outcome.status},
         )
         if on_source_done:
             on_source_done(outcome)

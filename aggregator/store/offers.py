@@ -7,7 +7,6 @@ while any posting is open, first/last seen over all postings.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from aggregator.schema import POSTING_FIELDS
 from aggregator.store.models import OfferPosting, OfferRow, PostingRow, Source, table_of
+from dedupe.cluster import cluster_id_for
 
 FIELD_GROUPS: tuple[tuple[str, ...], ...] = (
     ("salary_min", "salary_max", "salary_currency", "salary_period", "salary_raw"),
@@ -29,9 +29,8 @@ _CHUNK = 500
 
 
 def offer_id_for(source: str, source_offer_id: str) -> str:
-    """Stable offer id, derived from the founding posting's natural key."""
-    digest = hashlib.blake2b(f"{source}\x1f{source_offer_id}".encode(), digest_size=10)
-    return f"off_{digest.hexdigest()}"
+    """Stable offer id: the dedupe cluster id of the founding posting's natural key."""
+    return cluster_id_for(f"{source}:{source_offer_id}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ runs inside the caller's transaction, so a failure leaves the store as it was be
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -48,6 +49,7 @@ class UpsertResult:
     unchanged_ids: list[int] = field(default_factory=list)
     reopened_ids: list[int] = field(default_factory=list)
     new_rows: dict[int, dict[str, Any]] = field(default_factory=dict)  # this batch only
+    by_source: dict[str, Counter[str]] = field(default_factory=dict)  # new/updated/unchanged
 
     @property
     def touched_ids(self) -> list[int]:
@@ -58,6 +60,11 @@ class UpsertResult:
         self.updated_ids += other.updated_ids
         self.unchanged_ids += other.unchanged_ids
         self.reopened_ids += other.reopened_ids
+        for source, counts in other.by_source.items():
+            self.by_source.setdefault(source, Counter()).update(counts)
+
+    def count(self, source: str, outcome: str) -> None:
+        self.by_source.setdefault(source, Counter())[outcome] += 1
 
 
 def ensure_sources(conn: Connection, keys: set[str], now: datetime) -> list[str]:
@@ -147,6 +154,7 @@ def upsert_postings(
                     **extra,
                 }
             )
+            result.count(key[0], "new")
             continue
         closed_at = (row.closed_at or now) if expired else None
         if row.closed_at is not None and closed_at is None:
@@ -164,12 +172,14 @@ def upsert_postings(
                 }
             )
             result.updated_ids.append(row.id)
+            result.count(key[0], "updated")
         else:
             touch = {"b_id": row.id, "last_seen_at": now, "closed_at": closed_at}
             if extra["listing_marker"] is not None:
                 touch["listing_marker"] = extra["listing_marker"]
             touches.append(touch)
             result.unchanged_ids.append(row.id)
+            result.count(key[0], "unchanged")
     if inserts:
         returning = insert(table).returning(table.c.id, table.c.source, table.c.source_offer_id)
         ids = {(r.source, r.source_offer_id): r.id for r in conn.execute(returning, inserts)}

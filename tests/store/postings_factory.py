@@ -1,4 +1,8 @@
-"""Realistic postings for store tests: accents, long texts, nulls and extreme values."""
+"""Realistic postings for store tests: accents, long texts, nulls and extreme values.
+
+Each index is a different vacancy (its own company, title and text), so dedupe keeps them
+apart and a posting's fields come back unchanged on its own consolidated offer.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,9 @@ def full_posting(index: int = 1, **overrides: Any) -> dict[str, Any]:
         "source_offer_id": f"FR-{index:06d}",
         "url": f"https://emploi.example.fr/offres/{index}",
         "apply_url": f"https://emploi.example.fr/offres/{index}/postuler",
-        "title": "Développeur·se Python confirmé(e) (H/F) – « Équipe Données »",
-        "company": "Société Générale d'Électricité SAS",
-        "description": "Vous rejoindrez l'équipe… Œuvre, ça, naïve, 😀.\n\nMissions : ETL.",
+        "title": f"Développeur·se Python confirmé(e) (H/F) – « Équipe Données {index} »",
+        "company": f"Société {index} d'Électricité SAS",
+        "description": f"Vous rejoindrez l'équipe n°{index}… Œuvre, ça, naïve, 😀.\n\nMissions : ETL.",
         "description_html": "<p>Vous rejoindrez l'équipe…</p><ul><li>ETL</li></ul>",
         "location_raw": "75 - PARIS 15",
         "city": "Paris",
@@ -45,7 +49,7 @@ def minimal_posting(index: int = 1, **overrides: Any) -> dict[str, Any]:
         "source": "partner-min",
         "source_offer_id": f"M{index}",
         "url": f"https://jobs.example.com/{index}",
-        "title": "Warehouse operator",
+        "title": f"Warehouse operator, aisle {index}",
     }
     record.update(overrides)
     return record

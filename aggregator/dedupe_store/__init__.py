@@ -1,0 +1,1 @@
+"""Dedupe wired into the store: SQL candidate source, the pipeline's matcher, rebuild, explain."""

@@ -1,0 +1,153 @@
+"""The dedupe stage of the write path: new postings join existing offers, incrementally.
+
+:class:`DedupeMatcher` implements :class:`aggregator.pipeline.Matcher`: the postings a batch
+inserted go through :class:`dedupe.engine.Deduper` over the SQL candidate source, in the
+batch's transaction. A posting that joins a cluster is linked to that cluster's offer; one
+that founds a cluster is left to the pipeline, which founds its offer (offer id = cluster id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select, update
+
+from aggregator.dedupe_store.rows import posting_rows, to_record
+from aggregator.dedupe_store.source import KeysCache, SqlCandidateSource
+from aggregator.dedupe_store.tables import dedupe_members
+from aggregator.store.models import OfferPosting
+from aggregator.store.offers import Link, offer_id_for
+from dedupe.engine import Assignment, Deduper
+from dedupe.scoring import DEFAULT_CONFIG, MatchConfig
+
+_links = OfferPosting.__table__
+members = dedupe_members.c
+
+
+class DedupeMatcher:
+    """Incremental dedupe against the store; one instance can serve a whole process."""
+
+    def __init__(
+        self,
+        config: MatchConfig = DEFAULT_CONFIG,
+        *,
+        max_candidates: int = 30,
+        max_representatives: int = 3,
+        block_cap: int = 200,
+    ) -> None:
+        self.config = config
+        self.max_candidates = max_candidates
+        self.max_representatives = max_representatives
+        self.block_cap = block_cap
+        self.cache = KeysCache()
+
+    def deduper(self, conn: Connection) -> tuple[Deduper, SqlCandidateSource]:
+        """An engine over the store, for one transaction (flush the source before commit)."""
+        source = SqlCandidateSource(conn, block_cap=self.block_cap, cache=self.cache)
+        engine = Deduper(
+            source,
+            self.config,
+            max_candidates=self.max_candidates,
+            max_representatives=self.max_representatives,
+        )
+        return engine, source
+
+    def match(self, conn: Connection, posting_ids: Sequence[int]) -> dict[int, Link]:
+        """Assign new postings to clusters; links for those that joined an existing one."""
+        rows = list(posting_rows(conn, sorted(set(posting_ids))))
+        if not rows:
+            return {}
+        engine, source = self.deduper(conn)
+        source.register(rows)
+        assignments = engine.add(to_record(row) for row in rows)
+        ids = {f"{row['source']}:{row['source_offer_id']}": row["id"] for row in rows}
+        note_assignments(conn, assignments, ids)
+        source.flush()
+        return _links_for(conn, assignments, ids)
+
+    def sync(self, conn: Connection, posting_ids: Sequence[int]) -> int:
+        """Refresh the dedupe state of changed postings (see :func:`sync_members`)."""
+        rows = list(posting_rows(conn, sorted(set(posting_ids))))
+        if not rows:
+            return 0
+        engine, source = self.deduper(conn)
+        source.register(rows)
+        known = [
+            row for row in rows if source.cluster_of(f"{row['source']}:{row['source_offer_id']}")
+        ]
+        engine.add(to_record(row) for row in known)  # known keys: update in place
+        source.flush()
+        return len(known)
+
+
+def default_matcher() -> DedupeMatcher:
+    """The matcher every storing path should pass to ``store_postings`` (no settings needed)."""
+    return DedupeMatcher()
+
+
+def sync_members(conn: Connection, posting_ids: Sequence[int]) -> int:
+    """After postings changed content: representatives' keys and block keys are recomputed.
+
+    Closing and reopening need no call (close dates are read live from ``postings``); a
+    posting dedupe does not hold yet is left alone. Returns how many members were refreshed.
+    """
+    return default_matcher().sync(conn, posting_ids)
+
+
+def note_assignments(
+    conn: Connection, assignments: Sequence[Assignment], ids: dict[str, int]
+) -> None:
+    """Record rule, score and matched representative of members that joined a cluster."""
+    rows = [
+        {"b_id": ids[a.key], "rule": a.rule, "score": a.score, "matched": a.matched}
+        for a in assignments
+        if a.rule not in ("new", "known")
+    ]
+    if rows:
+        conn.execute(
+            update(dedupe_members)
+            .where(members.posting_id == bindparam("b_id"))
+            .values(rule=bindparam("rule"), score=bindparam("score"), matched=bindparam("matched")),
+            rows,
+        )
+
+
+def _cluster_offers(conn: Connection, cluster_ids: list[str]) -> dict[str, str]:
+    """The offer each cluster's earliest linked member belongs to."""
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(cluster_ids), 500):
+        query = (
+            select(members.cluster_id, members.seq, _links.c.offer_id)
+            .join(_links, _links.c.posting_id == members.posting_id)
+            .where(members.cluster_id.in_(cluster_ids[start : start + 500]))
+        )
+        for cluster_id, seq, offer_id in conn.execute(query):
+            if cluster_id not in found or seq < found[cluster_id][0]:
+                found[cluster_id] = (seq, offer_id)
+    return {cid: offer for cid, (_, offer) in found.items()}
+
+
+def _links_for(
+    conn: Connection, assignments: Sequence[Assignment], ids: dict[str, int]
+) -> dict[int, Link]:
+    """Links of joining postings to their cluster's offer (founded in this batch or before)."""
+    joined = [a for a in assignments if a.rule != "new"]
+    offers = _cluster_offers(conn, sorted({a.cluster_id for a in joined}))
+    for a in assignments:
+        if a.rule == "new":  # founded here: the pipeline founds its offer from this posting
+            offers.setdefault(a.cluster_id, offer_id_for(*_split(a.key)))
+    links: dict[int, Link] = {}
+    for a in joined:
+        offer_id = offers.get(a.cluster_id)
+        if offer_id is not None:
+            links[ids[a.key]] = Link(offer_id, a.rule, round(a.score, 4))
+    return links
+
+
+def _split(key: str) -> tuple[str, str]:
+    source, _, offer_id = key.partition(":")
+    return source, offer_id
+
+
+__all__: list[Any] = ["DedupeMatcher", "default_matcher", "sync_members"]
