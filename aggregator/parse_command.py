@@ -18,7 +18,7 @@ from aggregator.schema import Posting
 from normalizers.mappings import get_mapping
 from normalizers.mappings.base import SourceContext
 from normalizers.problems import ProblemLog
-from spiders.parsers import get_parser
+from spiders.parsers import get_parser, parse_body
 from spiders.parsers.base import FollowUp, NotOfThisKind
 
 OK, SOME_ITEMS_FAILED, UNREADABLE = 0, 1, 2
@@ -115,7 +115,7 @@ def parse_file(
     """Parse and map the body saved at ``path`` with the adapter ``kind``; never raises."""
     name = source or kind
     try:
-        parser = get_parser(kind)
+        get_parser(kind)  # an unknown kind or a broken module fails here, clearly
         mapping = get_mapping(kind)
         entry = _catalogue_entry(source, catalogue) if source else None
     except Exception as exc:  # unknown kind, missing module, bad catalogue or key
@@ -129,7 +129,8 @@ def parse_file(
     except OSError as exc:
         return ParseOutcome(kind, name, UNREADABLE, message=f"{path}: {exc.strerror or exc}")
     try:
-        result = parser.parse(body, url=request_url, headers=headers)
+        merged = {**(entry.options if entry else {}), **(options or {})}
+        result = parse_body(kind, body, url=request_url, headers=headers, options=merged)
     except NotOfThisKind as exc:
         return ParseOutcome(kind, name, UNREADABLE, message=str(exc))
     problems = ProblemLog()

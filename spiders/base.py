@@ -9,7 +9,6 @@ source's :class:`~spiders.collector.CrawlCollector`.
 from __future__ import annotations
 
 import hashlib
-import inspect
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,7 +22,7 @@ from twisted.python.failure import Failure
 
 from aggregator.catalogue import SourceEntry
 from spiders.collector import CrawlCollector, Payload
-from spiders.parsers import get_parser
+from spiders.parsers import parse_body
 from spiders.parsers.base import FollowUp, NotOfThisKind, ParseResult, RawRecord
 
 
@@ -74,9 +73,7 @@ class SourceSpider(scrapy.Spider):
         super().__init__(name=source.key, **kwargs)
         self.source = source
         self.kind = kind
-        self.parser = get_parser(source.kind)
-        accepts_options = "options" in inspect.signature(self.parser.parse).parameters
-        self.parse_options = {"options": dict(source.options)} if accepts_options else {}
+
         self.collector = collector
         self.known = known or {}
         self.known_by_url = {k.url: (oid, k.marker) for oid, k in self.known.items() if k.url}
@@ -158,8 +155,12 @@ class SourceSpider(scrapy.Spider):
             headers = _headers(response)
             if payload.body is None and payload.content_type:
                 headers["content-type"] = payload.content_type
-            result: ParseResult = self.parser.parse(
-                body, url=_parse_url(response), headers=headers, **self.parse_options
+            result: ParseResult = parse_body(
+                self.source.kind,
+                body,
+                url=_parse_url(response),
+                headers=headers,
+                options=self.source.options,
             )
         except NotOfThisKind as exc:
             self._fail(response.meta, f"{response.url}: {exc}")

@@ -56,6 +56,7 @@ class CrawlCollector:
     advertised_total: int | None = None
     fatal: str | None = None  # what stopped the crawl, if anything did
     close_reason: str | None = None
+    cut_short: str | None = None  # why the spider stopped following pages (a pagination loop)
     error_samples: list[str] = field(default_factory=list)
 
     def note_error(self, message: str) -> None:
@@ -98,6 +99,7 @@ class CrawlCollector:
         return (
             self.fatal is None
             and self.failed_requests == 0
+            and self.cut_short is None
             and self.close_reason in (None, "finished")
             and not self.pending_details
         )

@@ -1,7 +1,8 @@
 """The tables the API reads, with the search columns of migration 0003.
 
-``offers`` is the store model's table plus the columns :mod:`aggregator.api.indexing` maintains,
-declared here so the API does not depend on the model having caught up with the migration.
+``offers`` is the store model's table plus the columns :mod:`aggregator.store.search_index`
+maintains, declared here so the API does not depend on the model having caught up with the
+migration.
 """
 
 from __future__ import annotations

@@ -173,6 +173,12 @@ class OfferRow(OfferFields, Base):
     last_seen_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
+    # Search columns, derived at write time (aggregator.store.search_index.search_columns).
+    salary_year_min: Mapped[float | None] = mapped_column(Float)
+    salary_year_max: Mapped[float | None] = mapped_column(Float)
+    listed_at: Mapped[datetime | None]
+    search_title: Mapped[str | None] = mapped_column(Text)
+    search_body: Mapped[str | None] = mapped_column(Text)
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[Index, ...]:

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from aggregator.schema import POSTING_FIELDS
 from aggregator.store.models import OfferPosting, OfferRow, PostingRow, Source, table_of
+from aggregator.store.search_index import search_columns
 from dedupe.cluster import cluster_id_for
 
 FIELD_GROUPS: tuple[tuple[str, ...], ...] = (
@@ -78,6 +79,7 @@ def found_offers(conn: Connection, postings: Sequence[dict[str, Any]], now: date
     for posting in postings:
         offer = _offer_values([posting])
         offer["updated_at"] = now
+        offer.update(search_columns(offer, conn.dialect.name))
         rows.append(offer)
         links[posting["id"]] = Link(offer["offer_id"], "founder")
     if rows:
@@ -140,6 +142,7 @@ def refresh_offers(conn: Connection, offer_ids: Iterable[str], now: datetime) ->
             values = _offer_values(rows, oid)
             values["b_offer_id"] = values.pop("offer_id")
             values["updated_at"] = now
+            values.update(search_columns(values, conn.dialect.name))
             updates.append(values)
         if updates:
             conn.execute(

@@ -1,1 +1,1 @@
-"""Shared field normalizers: salary, dates, contract, working time, remote, location, text, language."""
+"""Shared field normalizers: salary, dates, contract, working time, remote, place, text, language."""

@@ -1,6 +1,6 @@
 """Date normalizer: any source's publication date to an aware UTC datetime.
 
-Public API: :func:`parse_date`, :func:`corpus_case`. Never raises.
+Public API: :func:`parse_date`, :func:`parse_expiry`, :func:`corpus_case`. Never raises.
 
 Order of attempts, cheapest and most exact first so the bulk of items (ISO 8601 from JSON APIs,
 RFC 822 from feeds, epochs) never reach the text parser:
@@ -13,7 +13,9 @@ RFC 822 from feeds, epochs) never reach the text parser:
    "il y a 3 jours", "Posted 30+ Days Ago", "vor 2 Tagen", "heute".
 
 Zone-less values are read in ``tz`` (an IANA name or a tzinfo; default UTC). Results before
-1995 or more than one day after ``now`` are rejected as None.
+1995 are rejected as None, and so are publication dates more than one day after ``now``;
+expiry dates (:func:`parse_expiry`) lie in the future by nature and are accepted up to two
+years ahead (a board's "valid through 2099" placeholder is junk, not a real deadline).
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ from zoneinfo import ZoneInfo
 
 from normalizers.fields.dates_text import parse_text_date
 
-__all__ = ["corpus_case", "format_utc", "parse_date"]
+__all__ = ["corpus_case", "format_utc", "parse_date", "parse_expiry"]
 
 _EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
 _FUTURE_SLACK = timedelta(days=1)
+_EXPIRY_HORIZON = timedelta(days=731)
 _MAX_TEXT = 200
 _ZONE_SUFFIX = re.compile(r"\s*(?:UTC|GMT)$", re.IGNORECASE)
 _DECIMAL = re.compile(r"^\d+(?:\.\d+)?$")
@@ -109,6 +112,28 @@ def _parse(value: Any, zone: tzinfo, now: datetime, dayfirst: bool) -> datetime 
     return None
 
 
+def _anchor(now: datetime | None) -> datetime:
+    if now is None:
+        return datetime.now(UTC)
+    return now.astimezone(UTC) if now.tzinfo is not None else now.replace(tzinfo=UTC)
+
+
+def _within(
+    value: Any, tz: Any, anchor: datetime, dayfirst: bool, ahead: timedelta
+) -> datetime | None:
+    """The parsed date in UTC when it lies between 1995 and ``anchor + ahead``, else None."""
+    try:
+        result = _parse(value, _zone(tz), anchor, dayfirst)
+        if result is None:
+            return None
+        result = result.astimezone(UTC)
+        if result < _EARLIEST or result - ahead > anchor:
+            return None
+    except (ValueError, OverflowError, OSError, TypeError):
+        return None
+    return result
+
+
 def parse_date(
     value: str | int | float | None,
     *,
@@ -121,20 +146,22 @@ def parse_date(
     ``now`` anchors relative text and the future check (default: the current time; a naive
     ``now`` is read as UTC). ``dayfirst=False`` reads "03/12/2025" the US way.
     """
-    if now is None:
-        anchor = datetime.now(UTC)
-    else:
-        anchor = now.astimezone(UTC) if now.tzinfo is not None else now.replace(tzinfo=UTC)
-    try:
-        result = _parse(value, _zone(tz), anchor, dayfirst)
-        if result is None:
-            return None
-        result = result.astimezone(UTC)
-        if result < _EARLIEST or result - _FUTURE_SLACK > anchor:
-            return None
-    except (ValueError, OverflowError, OSError, TypeError):
-        return None
-    return result
+    return _within(value, tz, _anchor(now), dayfirst, _FUTURE_SLACK)
+
+
+def parse_expiry(
+    value: str | int | float | None,
+    *,
+    tz: str | tzinfo | None = None,
+    now: datetime | None = None,
+    dayfirst: bool = True,
+) -> datetime | None:
+    """An expiry date (``validThrough``, ``expires_at``) in UTC, future allowed up to 2 years.
+
+    Read like :func:`parse_date`; a past expiry is kept (it closes the posting), one more
+    than two years after ``now`` is a placeholder and becomes None.
+    """
+    return _within(value, tz, _anchor(now), dayfirst, _EXPIRY_HORIZON)
 
 
 def format_utc(value: datetime) -> str:

@@ -20,9 +20,10 @@ Decisions:
 * City names are the official French names (COG) in France, an arrondissement resolving to its
   commune ("Paris 15e" -> "Paris", postal code 75015); elsewhere the GeoNames name, which is
   often the English exonym ("München" -> "Munich"), so one city has one spelling.
-* A commune with several postal codes and no code in the text gets its lowest one (the
-  city-centre code: Montpellier -> 34000); Paris, Lyon and Marseille without an arrondissement
-  get none. French overseas départements are country FR (INSEE), not their own ISO codes.
+* A commune with several postal codes and no code in the text gets its main one (the town's
+  own office, a code ending in 00 or 0: Antibes -> 06600, not Juan-les-Pins' 06160; see
+  ``City.postal_code``); Paris, Lyon and Marseille without an arrondissement get none.
+  French overseas départements are country FR (INSEE), not their own ISO codes.
 * Remote markers and wide areas ("Remote - Europe", "Anywhere in the World", "Télétravail")
   resolve to nothing: whether a job is remote is the remote normalizer's business.
 """

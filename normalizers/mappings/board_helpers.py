@@ -1,25 +1,21 @@
 """Helpers the job-board, feed and generic mappings share (on top of :mod:`.common`).
 
-Small format facts only: "Company: Role" titles, list fields, flag emojis, and expiry dates.
+Small format facts only: "Company: Role" titles, list fields, flag emojis. (Expiry dates need
+no helper: :func:`~normalizers.mappings.common.build_posting` reads ``valid_through`` with
+:func:`~normalizers.fields.dates.parse_expiry`.)
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
 from normalizers.fields.contract import parse_contract_type
-from normalizers.fields.dates import parse_date
 from normalizers.fields.working_time import parse_working_time
-from normalizers.mappings.base import SourceContext
-from normalizers.mappings.common import problem, text_of
+from normalizers.mappings.common import text_of
 
 _COMPANY_SEPARATOR = re.compile(r"\s*:\s+")
 _FLAGS = re.compile("[\U0001f1e6-\U0001f1ff]")
-# Expiry dates lie in the future, which ``parse_date`` rejects relative to ``now``
-# (a publication date in the future is junk, an expiry date is not): anchor them far ahead.
-_FAR_FUTURE = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 def split_company_title(raw: str | None) -> tuple[str | None, str | None]:
@@ -58,19 +54,6 @@ def without_flags(text: str | None) -> str | None:
     if text is None:
         return None
     return " ".join(_FLAGS.sub("", text).split()) or None
-
-
-def expiry(ctx: SourceContext, value: object) -> datetime | None:
-    """An expiry date (``validThrough``, ``expires_at``, epoch ms) read without the future check."""
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str | int | float) or isinstance(value, bool):
-        problem(ctx, "valid_through", value, "unreadable date")
-        return None
-    parsed = parse_date(value, tz=ctx.timezone, now=_FAR_FUTURE)
-    if parsed is None:
-        problem(ctx, "valid_through", value, "unreadable date")
-    return parsed
 
 
 def contract_hints(*texts: str | None) -> list[str]:

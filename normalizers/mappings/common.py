@@ -19,14 +19,16 @@ from pydantic import ValidationError
 
 from aggregator.schema import REQUIRED_POSTING_FIELDS, Posting
 from normalizers.fields.contract import parse_contract_type
-from normalizers.fields.dates import parse_date
+from normalizers.fields.dates import parse_date, parse_expiry
 from normalizers.fields.language import detect_language
 from normalizers.fields.location import resolve_location
 from normalizers.fields.remote import parse_remote
 from normalizers.fields.salary import Salary, parse_salary_text
+from normalizers.fields.salary_model import build_salary
 from normalizers.fields.text import clean_description, clean_inline
 from normalizers.fields.working_time import parse_working_time
 from normalizers.mappings.base import SourceContext
+from normalizers.mappings.overrides import read_overrides
 from normalizers.mappings.salary_hint import salary_sentence
 
 T = TypeVar("T")
@@ -76,12 +78,15 @@ def _number(value: object) -> float | None:
         return None
 
 
-def _date(ctx: SourceContext, field: str, value: DateInput) -> datetime | None:
+def _date(
+    ctx: SourceContext, field: str, value: DateInput, read: Callable[..., datetime | None]
+) -> datetime | None:
+    """``read`` is :func:`parse_date` (publication) or :func:`parse_expiry` (future allowed)."""
     if isinstance(value, datetime):
         return value
     if value is None or value == "":
         return None
-    parsed = _safe(ctx, field, value, lambda: parse_date(value, tz=ctx.timezone, now=ctx.now))
+    parsed = _safe(ctx, field, value, lambda: read(value, tz=ctx.timezone, now=ctx.now))
     if parsed is None:
         problem(ctx, field, value, "unreadable date")
     return parsed
@@ -144,7 +149,8 @@ def build_posting(
     Remote work is read from ``remote_flag``, then ``remote_texts``, the location and the
     title; ``remote_from_description`` adds the description text as a last resort, for
     formats with no remote field at all; ``salary_from_description`` likewise reads the
-    pay sentence of the description when no salary is given.
+    pay sentence of the description when no salary is given. The source's overrides
+    (:mod:`normalizers.mappings.overrides`) fill what the offer leaves unsaid.
     """
     offer_id = str(source_offer_id).strip() if source_offer_id is not None else ""
     if not offer_id:
@@ -158,9 +164,10 @@ def build_posting(
     if not clean_title:
         problem(ctx, "title", title, "missing title")
         return None
+    overrides = read_overrides(ctx.options)
     company_name = _safe(ctx, "company", company, lambda: clean_inline(company))
-    if company_name is None and isinstance(ctx.options.get("company"), str):
-        company_name = ctx.options["company"]
+    if company_name is None:
+        company_name = overrides.company
     text, html = (
         _safe(ctx, "description", "", lambda: clean_description(description_html_or_text))
         if description_html_or_text
@@ -213,12 +220,15 @@ def build_posting(
         problem(ctx, "contract_type", contract, "contract type not recognised")
     if hours and working_time is None and contract_type is None:
         problem(ctx, "working_time", hours, "working time not recognised")
+    contract_type = contract_type or overrides.contract_type
+    working_time = working_time or overrides.working_time
     remote_hints = [*_texts(remote_texts), *_texts([location_raw, clean_title])]
     if remote_from_description:
         remote_hints.append(text)
     remote = _safe(
         ctx, "remote", remote_hints, lambda: parse_remote(*remote_hints, flag=remote_flag)
     )
+    remote = remote or overrides.remote
 
     salary_text = " ".join(salary_raw.split()) if isinstance(salary_raw, str) else None
     if salary is None and not salary_text and salary_from_description:
@@ -230,6 +240,9 @@ def build_posting(
             salary_text,
             lambda: parse_salary_text(salary_text, currency_hint=ctx.currency),
         )
+    if salary is not None and salary.period_inferred and overrides.salary_period is not None:
+        hinted = overrides.salary_period
+        salary = build_salary(salary.min, salary.max, salary.currency, hinted)
     if salary is not None:
         values.update(
             salary_min=salary.min,
@@ -256,10 +269,12 @@ def build_posting(
         contract_type=contract_type,
         working_time=working_time,
         salary_raw=salary_text or None,
-        posted_at=_date(ctx, "posted_at", posted_at),
-        valid_through=_date(ctx, "valid_through", valid_through),
+        posted_at=_date(ctx, "posted_at", posted_at, parse_date),
+        valid_through=_date(ctx, "valid_through", valid_through, parse_expiry),
         language=detected or ctx.language,
     )
+    if values.get("country") is None and overrides.country is not None:
+        values["country"] = overrides.country
     if apply_url and values["apply_url"] is None:
         problem(ctx, "apply_url", apply_url, "not an absolute http(s) URL")
     return _validated(ctx, _without_nul(values))

@@ -20,7 +20,6 @@ from aggregator.schema import Posting
 from normalizers.mappings.base import SourceContext
 from normalizers.mappings.board_helpers import (
     contract_hints,
-    expiry,
     split_company_title,
     without_flags,
     working_time_hints,
@@ -98,6 +97,6 @@ def map_record(record: RawRecord, ctx: SourceContext) -> Posting | None:
         remote_flag=True if all_remote is True else remote,
         salary_raw=field(data, "salary"),
         posted_at=text_of(data.get("published")) or text_of(data.get("updated")),
-        valid_through=expiry(ctx, field(data, "expires_at") or field(data, "validthrough")),
+        valid_through=field(data, "expires_at") or field(data, "validthrough"),
         language=_language(data),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from aggregator.schema import Posting
 from normalizers.fields.salary import salary_from_structured
 from normalizers.mappings.base import SourceContext
-from normalizers.mappings.board_helpers import contract_hints, expiry, joined, working_time_hints
+from normalizers.mappings.board_helpers import contract_hints, joined, working_time_hints
 from normalizers.mappings.common import build_posting, text_of
 from spiders.parsers.base import RawRecord
 
@@ -40,6 +40,6 @@ def map_record(record: RawRecord, ctx: SourceContext) -> Posting | None:
         remote_flag=True,
         salary=salary,
         posted_at=data.get("pubDate"),
-        valid_through=expiry(ctx, data.get("expiryDate")),
+        valid_through=data.get("expiryDate"),
         apply_url=text_of(data.get("applicationLink")),
     )

@@ -16,7 +16,6 @@ from typing import Any
 from aggregator.schema import Posting
 from normalizers.fields.salary import Salary, salary_from_structured
 from normalizers.mappings.base import SourceContext
-from normalizers.mappings.board_helpers import expiry
 from normalizers.mappings.common import build_posting, text_of
 from spiders.parsers.base import RawRecord
 from spiders.parsers.bodyutil import get_path
@@ -104,7 +103,7 @@ def map_record(record: RawRecord, ctx: SourceContext) -> Posting | None:
         salary=_salary(item, opts, ctx),
         salary_raw=get("salary"),
         posted_at=value_at(item, opts, "posted_at"),
-        valid_through=expiry(ctx, value_at(item, opts, "valid_through")),
+        valid_through=value_at(item, opts, "valid_through"),
         apply_url=get("apply_url"),
         language=get("language"),
     )

@@ -16,7 +16,6 @@ from normalizers.fields.salary import salary_from_schema_org
 from normalizers.mappings.base import SourceContext
 from normalizers.mappings.board_helpers import (
     contract_hints,
-    expiry,
     joined,
     texts,
     working_time_hints,
@@ -89,7 +88,7 @@ def map_record(record: RawRecord, ctx: SourceContext) -> Posting | None:
         salary=salary,
         salary_raw=text_of(salary_value) if salary is None else None,
         posted_at=text_of(data.get("datePosted")),
-        valid_through=expiry(ctx, text_of(data.get("validThrough"))),
+        valid_through=text_of(data.get("validThrough")),
         apply_url=None,
         language=_language(data),
     )

@@ -16,7 +16,8 @@ from normalizers.mappings.common import build_posting, dig, obj, text_of
 from spiders.parsers.base import RawRecord
 
 CONTEXT_DEFAULTS: dict[str, str] = {}
-_COUNT = re.compile(r"^\d+\s+\w+$")
+# "2 Locations": a count of places, not a place ("18000 Bourges" is a place).
+_COUNT = re.compile(r"^\d{1,3}\s+(?:locations?|emplacements?|lieux|standorte|sites?)$", re.I)
 
 
 def map_record(record: RawRecord, ctx: SourceContext) -> Posting | None:

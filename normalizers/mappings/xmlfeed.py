@@ -12,7 +12,7 @@ from typing import Any
 
 from aggregator.schema import Posting
 from normalizers.mappings.base import SourceContext
-from normalizers.mappings.board_helpers import contract_hints, expiry, working_time_hints
+from normalizers.mappings.board_helpers import contract_hints, working_time_hints
 from normalizers.mappings.common import build_posting, text_of
 from spiders.parsers.base import RawRecord
 
@@ -78,6 +78,6 @@ def map_record(record: RawRecord, ctx: SourceContext) -> Posting | None:
         remote_texts=[get("remote")],
         salary_raw=get("salary"),
         posted_at=get("posted_at"),
-        valid_through=expiry(ctx, get("valid_through")),
+        valid_through=get("valid_through"),
         apply_url=get("apply_url"),
     )

@@ -61,10 +61,13 @@ def parse(body: bytes, *, url: str, headers: Mapping[str, str] | None = None) ->
     else:
         raise NotOfThisKind(f"{KIND}: neither a widget 'jobs' nor a v3 'results' list")
     result = ParseResult(total=total)
+    account = payload.get("name") if isinstance(payload.get("name"), str) else None
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             result.errors.append(item_error(KIND, index, "not an object"))
             continue
+        if account and not item.get("company"):
+            item = {**item, "company": account}  # the widget names the company once, on top
         offer_id = _job_id(item)
         if offer_id is None:
             result.errors.append(item_error(KIND, index, "no shortcode, id or job URL"))

@@ -53,7 +53,7 @@ def index_language(language: str | None) -> str | None:
 
 
 def words(text: str) -> list[str]:
-    """Folded words of ``text`` (lower case, no accents), split on anything not a letter or digit."""
+    """Folded words of ``text`` (lower case, no accents), split on non-letters and non-digits."""
     return _WORD.findall(strip_accents(text).lower())
 
 

@@ -9,7 +9,7 @@ The store calls :func:`search_columns` on the values of every offer it inserts o
 - ``listed_at``: the date the portal sorts on (``posted_at``, else ``first_seen_at``), never null
   so that keyset pagination needs no NULL handling;
 - ``search_title`` / ``search_body`` (SQLite only): stemmed words for FTS5 (see
-  :mod:`aggregator.api.text`); PostgreSQL computes its ``tsvector`` in a generated column.
+  :mod:`aggregator.store.search_text`); PostgreSQL computes its ``tsvector`` in a generated column.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
-from aggregator.api.text import index_text
 from aggregator.schema import SalaryPeriod
+from aggregator.store.search_text import index_text
 from dedupe.salary import annualize
 
 SEARCH_COLUMNS = ("salary_year_min", "salary_year_max", "listed_at", "search_title", "search_body")

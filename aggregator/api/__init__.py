@@ -1,0 +1,1 @@
+"""The portal's read-only search API (``aggregator serve``)."""

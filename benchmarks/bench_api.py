@@ -1,0 +1,229 @@
+"""Search API latency and throughput on a generated national-scale store, beside a LIKE scan.
+
+For each backend (SQLite file, throwaway PostgreSQL): generate ``BENCH_API_N`` offers (default
+1,000,000), start ``uvicorn`` with two workers on the read-only API, then
+
+- latency: each query of :data:`QUERIES` sent sequentially ``REPS`` times over HTTP, p50/p95;
+- throughput: a separate process keeps ``CONCURRENCY`` requests in flight for ``DURATION``
+  seconds over the typical (non-facet) queries, requests/s;
+- baseline: the naive ``LIKE '%word%'`` scan of the same table, same page size, p50/p95.
+
+Facets are measured with the cache off (``AGGREGATOR_API_FACET_TTL=0``): cold figures.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import orjson
+from sqlalchemy import Engine, text
+
+from aggregator.api.database import read_only_engine
+from aggregator.devtools.pgserver import find_bindir, start_postgres
+from aggregator.store.database import open_store
+from benchmarks.api_data import fill
+
+N = int(os.environ.get("BENCH_API_N", "1000000"))
+REPS = int(os.environ.get("BENCH_API_REPS", "40"))
+DURATION = float(os.environ.get("BENCH_API_DURATION", "15"))
+CONCURRENCY = 16
+QUERIES: list[tuple[str, str, dict[str, Any]]] = [
+    ("one common word", "/offers", {"q": "développeur"}),
+    ("one rare word", "/offers", {"q": "boulanger"}),
+    ("two words", "/offers", {"q": "développeur python"}),
+    ("word + place + 30 km", "/offers", {"q": "infirmier", "place": "Lyon", "radius_km": 30}),
+    (
+        "word + contract + salary",
+        "/offers",
+        {"q": "commercial", "contract_type": "permanent", "salary_min": 40000},
+    ),
+    ("filters only", "/offers", {"contract_type": "apprenticeship", "place": "Bordeaux"}),
+    ("newest, no filter", "/offers", {}),
+    ("facets, word", "/facets", {"q": "développeur"}),
+    ("facets, word + place", "/facets", {"q": "infirmier", "place": "Lyon", "radius_km": 30}),
+    ("facets, everything", "/facets", {}),
+]
+LIKE_QUERIES = [
+    ("LIKE one common word", ["développeur"]),
+    ("LIKE one rare word", ["boulanger"]),
+    ("LIKE two words", ["développeur", "python"]),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"p50_ms": round(statistics.median(ordered) * 1000, 1), "p95_ms": round(p95 * 1000, 1)}
+
+
+def _timed(action: Callable[[], Any], reps: int) -> list[float]:
+    action()  # warm the caches first
+    samples = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def _prepare(url: str, dialect: str) -> None:
+    store = open_store(url)
+    try:
+        start = time.perf_counter()
+        fill(store.engine, N)
+        print(f"  generated {N} offers in {time.perf_counter() - start:.0f} s", flush=True)
+        if dialect == "sqlite":
+            with store.engine.begin() as conn:
+                conn.exec_driver_sql("INSERT INTO offers_search(offers_search) VALUES ('optimize')")
+                conn.exec_driver_sql("ANALYZE")
+        else:
+            with store.engine.connect() as conn:
+                conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+                    "VACUUM ANALYZE"
+                )
+    finally:
+        store.close()
+
+
+def _start_server(url: str, port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "AGGREGATOR_API_DATABASE_URL": url,
+        "AGGREGATOR_API_FACET_TTL": "0",
+    }
+    command = [
+        sys.executable, "-m", "uvicorn", "--factory", "aggregator.api.app:app_from_environment",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--no-access-log",
+        "--log-level", "warning",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, env=env)
+    for _ in range(600):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return server
+        except httpx.TransportError:
+            time.sleep(0.1)
+    server.terminate()
+    raise RuntimeError("the API server did not start")
+
+
+def _load(base: str, duration: float, result: Any) -> None:
+    """Load generator (own process): keep CONCURRENCY requests in flight, count answers."""
+    typical = [(path, params) for _, path, params in QUERIES if path == "/offers"]
+    deadline = time.monotonic() + duration
+
+    def worker(offset: int) -> tuple[int, int]:
+        done = errors = 0
+        with httpx.Client(base_url=base, timeout=30) as client:
+            while time.monotonic() < deadline:
+                path, params = typical[(offset + done) % len(typical)]
+                if client.get(path, params=params).status_code == 200:
+                    done += 1
+                else:
+                    errors += 1
+        return done, errors
+
+    start = time.monotonic()
+    with ThreadPoolExecutor(CONCURRENCY) as pool:
+        counts = list(pool.map(worker, range(CONCURRENCY)))
+    elapsed = time.monotonic() - start
+    result["rps"] = sum(c[0] for c in counts) / elapsed
+    result["errors"] = sum(c[1] for c in counts)
+
+
+def _like(engine: Engine, words: list[str]) -> Callable[[], Any]:
+    clauses = " AND ".join(
+        f"(title LIKE :w{i} OR description LIKE :w{i})" for i in range(len(words))
+    )
+    sql = text(
+        f"SELECT offer_id, title FROM offers WHERE status = 'open' AND {clauses} "
+        "ORDER BY listed_at DESC LIMIT 20"
+    ).bindparams(**{f"w{i}": f"%{w}%" for i, w in enumerate(words)})
+
+    def run() -> Any:
+        with engine.connect() as conn:
+            return conn.execute(sql).all()
+
+    return run
+
+
+def _measure(dialect: str, url: str) -> list[dict[str, Any]]:
+    results = []
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = _start_server(url, port)
+    try:
+        with httpx.Client(base_url=base, timeout=60) as client:
+            for label, path, params in QUERIES:
+
+                def call(path: str = path, params: dict[str, Any] = params) -> None:
+                    client.get(path, params=params).raise_for_status()
+
+                results.append({"query": label, **_percentiles(_timed(call, REPS))})
+        with multiprocessing.Manager() as manager:
+            shared = manager.dict()
+            loader = multiprocessing.Process(target=_load, args=(base, DURATION, shared))
+            loader.start()
+            loader.join()
+            results.append(
+                {"query": "throughput, typical /offers mix", "rps": round(shared["rps"], 1),
+                 "errors": shared["errors"]}
+            )  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    engine = read_only_engine(url)
+    try:
+        for label, words in LIKE_QUERIES:
+            results.append({"query": label, **_percentiles(_timed(_like(engine, words), 5))})
+    finally:
+        engine.dispose()
+    for row in results:
+        print(orjson.dumps({"bench": "api", "backend": dialect, "n": N, **row}).decode())
+    return results
+
+
+def main() -> None:
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; {N} offers, {REPS} sequential requests per query",
+        flush=True,
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/api.db"
+        print("== sqlite", flush=True)
+        _prepare(url, "sqlite")
+        _measure("sqlite", url)
+    if find_bindir() is None:
+        print("PostgreSQL binaries not found: skipped")
+        return
+    server = start_postgres(durable=True)
+    try:
+        url = server.create_database("api_bench")
+        print("== postgresql", flush=True)
+        _prepare(url, "postgresql")
+        _measure("postgresql", url)
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

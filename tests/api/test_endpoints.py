@@ -1,0 +1,96 @@
+"""One offer with its provenance, facets, sources, health, and JSON errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+
+def offer_id_of(client: TestClient, key: str) -> str:
+    items = client.get("/offers", params={"status": "any", "limit": 100}).json()["items"]
+    return next(i["offer_id"] for i in items if i["url"].endswith(f"/{key}"))
+
+
+def test_offer_with_its_postings(client: TestClient) -> None:
+    offer_id = offer_id_of(client, "lyon-python-cdi")
+    body = client.get(f"/offers/{offer_id}").json()
+    assert body["title"] == "Développeur Python confirmé (H/F)"
+    assert body["salary_year_min"] == 45000 and body["salary_year_max"] == 55000
+    sources = {p["source"]: p for p in body["postings"]}
+    assert set(sources) == {"francetravail", "welcometothejungle"}
+    duplicate = sources["welcometothejungle"]
+    assert duplicate["url"] == "https://www.welcometothejungle.example/jobs/lyon-python-cdi"
+    assert duplicate["rule"] == "title_company_city" and duplicate["score"] == 0.93
+    assert sources["francetravail"]["rule"] == "founder"
+    assert "search_title" not in body and "search_body" not in body
+
+
+def test_description_html_is_sanitized(client: TestClient) -> None:
+    body = client.get(f"/offers/{offer_id_of(client, 'lyon-python-cdi')}").json()
+    html = body["description_html"]
+    assert "<b>API</b>" in html
+    assert "<script" not in html and "onerror" not in html and "alert" not in html
+    summary = client.get("/offers", params={"q": "fastapi"}).json()["items"][0]
+    assert summary["snippet"].startswith("Vous développerez nos API en Python")
+
+
+def test_unknown_offer_is_a_json_404(client: TestClient) -> None:
+    response = client.get("/offers/off_0000000000")
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
+
+
+def test_facets_follow_query_and_filters(client: TestClient) -> None:
+    body = client.get("/facets", params={"q": "python", "place": "Lyon", "radius_km": 30}).json()
+    counts = {
+        name: {v["value"]: v["count"] for v in body[name]} for name in body if name != "total"
+    }
+    assert body["total"] == 5
+    assert counts["contract_type"] == {"permanent": 4, "fixed_term": 1}
+    assert counts["salary_band"] == {"30k_40k": 1, "40k_50k": 1, "50k_60k": 2, "60k_80k": 1}
+    assert counts["source"] == {"francetravail": 4, "welcometothejungle": 2}
+    everything = client.get("/facets").json()
+    assert everything["total"] == 17
+    assert {v["value"]: v["count"] for v in everything["region"]}["Nouvelle-Aquitaine"] == 3
+
+
+def test_sources_with_health(client: TestClient) -> None:
+    body = {s["key"]: s for s in client.get("/sources").json()}
+    assert body["francetravail"]["health"] == "degraded"
+    assert body["francetravail"]["last_run_status"] == "partial"
+    assert body["welcometothejungle"]["health"] == "ok"
+    assert body["remoteok"]["health"] == "failing"
+    assert body["remoteok"]["last_success_at"] is None
+    assert body["remoteok"]["open_offers"] == 2
+
+
+def test_healthz_and_docs(client: TestClient) -> None:
+    health = client.get("/healthz").json()
+    assert health["status"] == "ok" and health["database"] in ("sqlite", "postgresql")
+    assert client.get("/docs").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/offers", "/offers/{offer_id}", "/facets", "/sources", "/healthz"} <= set(paths)
+
+
+def test_bad_parameters_are_422_with_a_message(client: TestClient) -> None:
+    cases: list[dict[str, Any]] = [
+        {"limit": 0},
+        {"limit": 101},
+        {"q": "x" * 201},
+        {"radius_km": 500, "place": "Lyon"},
+        {"radius_km": 10},
+        {"lat": 45.0},
+        {"contract_type": "CDI"},
+        {"salary_min": -1},
+        {"posted_since": "yesterday"},
+        {"source": "Not A Source!"},
+        {"sort": "random"},
+        {"status": "deleted"},
+        {"radius_km": 10, "place": "Bretagne"},
+    ]
+    for params in cases:
+        response = client.get("/offers", params=params)
+        assert response.status_code == 422, params
+        body = response.json()
+        assert body["error"] in ("invalid_parameter", "unknown_place") and body["message"]
