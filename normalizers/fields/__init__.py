@@ -1,1 +1,1 @@
-"""Shared field normalizers: salary, dates, contract, working time, remote, place, text, language."""
+"""Shared field normalizers: salary, dates, contract, hours, remote, place, text, language."""
