@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -30,7 +31,42 @@ def resolve_db(ctx: click.Context, db: str | None) -> str | None:
     return db or (ctx.obj or {}).get("db")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+COMMANDS: dict[str, str] = {
+    "demo": "aggregator.commands.demo:demo",
+    "crawl": "aggregator.commands.crawl:crawl",
+    "load": "aggregator.commands.load:load",
+    "export": "aggregator.commands.export:export",
+    "parse": "aggregator.commands.parse:parse",
+    "renormalize": "aggregator.commands.renormalize:renormalize",
+    "dedupe": "aggregator.commands.dedupe:dedupe",
+    "explain": "aggregator.commands.dedupe:explain",
+    "sources": "aggregator.commands.sources:sources",
+    "scheduler": "aggregator.commands.scheduler:scheduler",
+    "run-once": "aggregator.commands.scheduler:run_once_command",
+    "health": "aggregator.commands.health:health",
+    "runs": "aggregator.commands.health:runs",
+    "serve": "aggregator.commands.serve:serve",
+    "sandbox": "aggregator.sandbox.cli:sandbox",
+    "db": "aggregator.commands.db:db",
+}
+
+
+class LazyGroup(click.Group):
+    """Imports a command's module only when that command runs (Scrapy, FastAPI and the
+    gazetteer are heavy; ``aggregator load`` should not pay for them)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in COMMANDS:
+            return self.commands.get(cmd_name)
+        module_name, attr = COMMANDS[cmd_name].split(":")
+        command: click.Command = getattr(importlib.import_module(module_name), attr)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @db_option
 @click.version_option(package_name="job-aggregator")
 @click.pass_context
@@ -40,40 +76,8 @@ def cli(ctx: click.Context, db: str | None) -> None:
     ctx.obj["db"] = db
 
 
-def _register_commands() -> None:
-    from aggregator.commands import db, demo, export, load
-
-    cli.add_command(demo.demo)
-    cli.add_command(load.load)
-    cli.add_command(export.export)
-    cli.add_command(db.db)
-    for module_name, attr in _OPTIONAL_COMMANDS:
-        try:
-            module = __import__(module_name, fromlist=[attr])
-        except ImportError:
-            continue
-        cli.add_command(getattr(module, attr))
-
-
-_OPTIONAL_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("aggregator.sandbox.cli", "sandbox"),
-    ("aggregator.commands.crawl", "crawl"),
-    ("aggregator.commands.parse", "parse"),
-    ("aggregator.commands.serve", "serve"),
-    ("aggregator.commands.sources", "sources"),
-    ("aggregator.commands.renormalize", "renormalize"),
-    ("aggregator.commands.dedupe", "dedupe"),
-    ("aggregator.commands.dedupe", "explain"),
-    ("aggregator.commands.scheduler", "scheduler"),
-    ("aggregator.commands.scheduler", "run_once_command"),
-    ("aggregator.commands.health", "health"),
-    ("aggregator.commands.health", "runs"),
-)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; expected failures print one line on stderr and set the exit status."""
-    _register_commands()
     try:
         status = cli.main(args=argv, prog_name="aggregator", standalone_mode=False)
     except UserError as exc:

@@ -11,7 +11,6 @@ import pytest
 import yaml
 from sqlalchemy import select, update
 
-from aggregator import cli
 from aggregator.catalogue import SourceEntry
 from aggregator.cli import main
 from aggregator.crawl import expiry
@@ -20,7 +19,6 @@ from aggregator.store.database import Store
 from aggregator.store.models import CrawlRun, OfferPosting, OfferRow, PostingRow
 from tests.commands.stored_crawl import Page, entry, fixture_body, stored_crawl
 
-RENORMALIZE = ("aggregator.commands.renormalize", "renormalize")  # until the lead registers it
 CRAWLED = datetime(2024, 9, 5, 12, 0, tzinfo=UTC)
 LATER = CRAWLED + timedelta(days=3)
 GH_URL = "https://boards-api.greenhouse.io/v1/boards/maisonlumen/jobs?content=true"
@@ -218,7 +216,6 @@ def test_command_reports_per_source(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.setattr(cli, "_OPTIONAL_COMMANDS", (*cli._OPTIONAL_COMMANDS, RENORMALIZE))
     args = ["--db", db_url, "renormalize", "--catalogue", str(_catalogue(tmp_path))]
     assert main(args) == 0
     out = capsys.readouterr().out

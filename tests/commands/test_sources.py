@@ -7,13 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from aggregator import cli
 from aggregator.cli import main
 from aggregator.commands.sources import last_runs
 from aggregator.crawl import runs
 from aggregator.store.database import Store
 
-SOURCES = ("aggregator.commands.sources", "sources")  # until the lead registers it
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 CATALOGUE = """\
 - key: gh-lumen
@@ -66,7 +64,6 @@ def test_command_lists_catalogue_and_runs(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.setattr(cli, "_OPTIONAL_COMMANDS", (*cli._OPTIONAL_COMMANDS, SOURCES))
     _record_runs(store)
     path = tmp_path / "catalogue.yaml"
     path.write_text(CATALOGUE, encoding="utf-8")
@@ -85,7 +82,6 @@ def test_command_lists_catalogue_and_runs(
 def test_bad_catalogue_is_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli, "_OPTIONAL_COMMANDS", (*cli._OPTIONAL_COMMANDS, SOURCES))
     path = tmp_path / "catalogue.yaml"
     path.write_text("- key: x\n  name: X\n  kind: monster\n  base_url: https://x.org\n")
     db = f"sqlite:///{tmp_path / 'store.db'}"

@@ -23,7 +23,6 @@ from schedules.health import RunView
 from schedules.records import history
 
 HERE = Path(__file__).resolve().parent
-SHIM = HERE / "cli_shim.py"
 FAKE_CRAWL = HERE / "fake_crawl.py"
 
 
@@ -96,7 +95,14 @@ class Ops:
 
     def start(self, *args: str, log: str = "scheduler.log") -> subprocess.Popen[bytes]:
         """``aggregator scheduler`` as a child process, its stderr in ``log``."""
-        argv = [sys.executable, str(SHIM), "scheduler", "--catalogue", str(self.catalogue)]
+        argv = [
+            sys.executable,
+            "-m",
+            "aggregator.cli",
+            "scheduler",
+            "--catalogue",
+            str(self.catalogue),
+        ]
         argv += ["--poll", "0.5s", "--jitter", "0s", "--grace", "5s", *args]
         with (self.tmp / log).open("ab") as err:
             process = subprocess.Popen(argv, env=self.env(), stdout=err, stderr=err)

@@ -22,7 +22,6 @@ from click.testing import CliRunner
 
 from aggregator.cli import cli
 from aggregator.sandbox.cli import catalogue_entries
-from tests.schedules.cli_shim import SHIM_PATH, register
 from tests.schedules.conftest import all_runs
 
 BOARDS = {  # board -> the fault it gets
@@ -55,13 +54,21 @@ def _admin(url: str, method: str, path: str, body: Any = None) -> None:
 
 
 def _run_once(db: str, catalogue: Path, *args: str) -> int:
-    argv = [sys.executable, str(SHIM_PATH), "--db", db, "run-once", "--catalogue", str(catalogue)]
+    argv = [
+        sys.executable,
+        "-m",
+        "aggregator.cli",
+        "--db",
+        db,
+        "run-once",
+        "--catalogue",
+        str(catalogue),
+    ]
     argv += ["--max-concurrent", "4", "--crawl-arg", "--fast", *args]
     return subprocess.run(argv, capture_output=True, timeout=120, check=False).returncode
 
 
 def _health(db: str, catalogue: Path, *args: str) -> tuple[int, dict[str, dict[str, Any]]]:
-    register()
     result = CliRunner().invoke(
         cli, ["--db", db, "health", "--catalogue", str(catalogue), "--json", *args]
     )
