@@ -21,6 +21,7 @@ test: $(STAMP) ## run the whole test suite (SQLite and PostgreSQL)
 	$(PY) -m pytest
 
 bench: $(STAMP) ## run the benchmarks recorded in BENCHMARKS.md
+	$(PY) -m pip install --quiet -e '.[test,bench]'
 	$(PY) -m benchmarks
 
 lint: $(STAMP) ## ruff and mypy

@@ -12,6 +12,7 @@ import hashlib
 import re
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -36,15 +37,23 @@ _A = np.array([_param("minhash-a", i) | 1 for i in range(NUM_PERM)], dtype=np.ui
 _B = np.array([_param("minhash-b", i) for i in range(NUM_PERM)], dtype=np.uint64)
 
 
+_TOKEN_HASHES: dict[str, int] = {}
+_TOKEN_CACHE_LIMIT = 500_000
+_MIX1 = np.uint64(0x9E3779B97F4A7C15)
+_MIX2 = np.uint64(0xC2B2AE3D27D4EB4F)
+
+
 @dataclass(frozen=True, slots=True)
 class DescriptionPrint:
-    """What dedupe keeps of a description: prefix, length, exact hash, MinHash signature."""
+    """What dedupe keeps of a description: prefix, sizes, exact hash, MinHash signature."""
 
     prefix: str  # first PREFIX_CHARS characters of the normalized text (truncation checks)
     length: int  # characters of the normalized text
     tokens: int
+    shingles: int  # distinct word 3-grams (turns a Jaccard estimate into a containment)
     digest: str  # exact hash of the normalized text
     signature: bytes | None  # NUM_PERM little-endian uint32, None when the text is too short
+    shingle_set: bytes = b""  # sorted distinct shingle hashes (little-endian uint32)
 
     def band_keys(self) -> list[str]:
         """One LSH key per band of BAND_ROWS signature rows (empty without a signature)."""
@@ -52,30 +61,69 @@ class DescriptionPrint:
             return []
         step = BAND_ROWS * 4
         return [
-            f"{band:02d}" + hashlib.blake2b(self.signature[i : i + step], digest_size=6).hexdigest()
+            f"{band:02d}" + self.signature[i : i + step].hex()
             for band, i in enumerate(range(0, NUM_PERM * 4, step))
         ]
+
+    def mentions(self, phrase: str) -> bool | None:
+        """Whether the normalized text's prefix names ``phrase`` (folded words) as whole words.
+
+        None when the prefix is a truncation too short to tell (under half of PREFIX_CHARS).
+        """
+        if f" {phrase} " in f" {self.prefix} ":
+            return True
+        return False if len(self.prefix) >= PREFIX_CHARS // 2 else None
+
+
+@lru_cache(maxsize=1)
+def _boilerplate() -> re.Pattern[str]:
+    """All boilerplate phrases as one whole-word regex (one scan per sentence)."""
+    phrases = sorted((p.strip() for p in vocab().boilerplate), key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, phrases)) + r")(?![a-z0-9])")
 
 
 def normalize_description(text: str) -> list[str]:
     """Folded word tokens of a description, minus the sentences that are board boilerplate."""
-    phrases = vocab().boilerplate
+    boilerplate = _boilerplate()
     kept: list[str] = []
     for sentence in _SENTENCE.split(fold(text)):
-        padded = " " + " ".join(words(sentence)) + " "
-        if padded.strip() and not any(phrase in padded for phrase in phrases):
-            kept.append(padded.strip())
+        tokens = words(sentence)
+        if tokens:
+            joined = " ".join(tokens)
+            if boilerplate.search(joined) is None:
+                kept.append(joined)
     return " ".join(kept).split()
+
+
+def _token_hashes(tokens: list[str]) -> np.ndarray:
+    """CRC32 of each token (memoized: descriptions share most of their vocabulary)."""
+    cache = _TOKEN_HASHES
+    if len(cache) > _TOKEN_CACHE_LIMIT:
+        cache.clear()
+    out = []
+    for token in tokens:
+        h = cache.get(token)
+        if h is None:
+            h = cache[token] = zlib.crc32(token.encode())
+        out.append(h)
+    return np.array(out, dtype=np.uint64)
+
+
+def shingle_hashes(tokens: list[str]) -> np.ndarray:
+    """Distinct 32-bit hashes of the word 3-grams of ``tokens`` (stable across processes)."""
+    t = _token_hashes(tokens)
+    mixed = t[:-2] * _MIX1 + t[1:-1] * _MIX2 + t[2:]
+    return np.unique((mixed ^ (mixed >> np.uint64(29))) & np.uint64(0xFFFFFFFF))
 
 
 def minhash(tokens: list[str]) -> bytes | None:
     """MinHash signature of the word 3-gram set of ``tokens`` (None under MIN_TOKENS words)."""
     if len(tokens) < MIN_TOKENS:
         return None
-    shingles = {" ".join(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
-    hashes = np.fromiter(
-        (zlib.crc32(s.encode()) for s in shingles), dtype=np.uint64, count=len(shingles)
-    )
+    return _signature(shingle_hashes(tokens))
+
+
+def _signature(hashes: np.ndarray) -> bytes:
     # multiply-add-shift (Dietzfelbinger): ((a*x + b) mod 2**64) >> 32 is 2-independent on
     # 32-bit keys with 64-bit a, b; the uint64 wrap-around is the "mod 2**64".
     mixed = (np.outer(_A, hashes) + _B[:, None]) >> np.uint64(32)
@@ -89,16 +137,38 @@ def jaccard_estimate(left: bytes, right: bytes) -> float:
     return float(np.count_nonzero(a == b)) / NUM_PERM
 
 
+def containment(a: DescriptionPrint, b: DescriptionPrint) -> float:
+    """Share of the smaller shingle set found in the larger one (exact, on stored hashes).
+
+    A copy that adds a line (a salary sentence, a start date, an edit) or is cut short holds
+    the other copy's text whole: its Jaccard drops with the extra words, its containment
+    stays near 1. MinHash estimates it too poorly when sizes differ, so it only blocks.
+    """
+    if not a.shingle_set or not b.shingle_set:
+        return 0.0
+    x = np.frombuffer(a.shingle_set, dtype="<u4")
+    y = np.frombuffer(b.shingle_set, dtype="<u4")
+    common = np.intersect1d(x, y, assume_unique=True).size
+    return common / min(x.size, y.size)
+
+
 def description_print(text: str) -> DescriptionPrint | None:
     """Fingerprint a plain-text description; None when nothing is left after normalization."""
     tokens = normalize_description(text)
     if not tokens:
         return None
     normalized = " ".join(tokens)
+    signature, shingles, shingle_set = None, max(0, len(tokens) - SHINGLE + 1), b""
+    if len(tokens) >= MIN_TOKENS:
+        hashes = shingle_hashes(tokens)
+        signature, shingles = _signature(hashes), len(hashes)
+        shingle_set = hashes.astype("<u4").tobytes()
     return DescriptionPrint(
         prefix=normalized[:PREFIX_CHARS],
         length=len(normalized),
         tokens=len(tokens),
+        shingles=shingles,
         digest=hashlib.blake2b(normalized.encode(), digest_size=10).hexdigest(),
-        signature=minhash(tokens),
+        signature=signature,
+        shingle_set=shingle_set,
     )

@@ -25,7 +25,7 @@ class Keys:
     title_tokens: frozenset[str]
     company: str  # folded, legal forms removed; "" when unknown
     company_acronym: str  # initials of a multi-word company key ("" otherwise)
-    agency: bool  # the company is a staffing agency (templated offers for many clients)
+    agency: bool  # a staffing agency's ad (templated offers for many clients)
     place: Place
     description: DescriptionPrint | None
     salary: AnnualSalary | None
@@ -67,6 +67,14 @@ def is_agency(company: str | None) -> bool:
     return any(marker in padded for marker in vocab().agency_markers)
 
 
+def recruits_for_client(description: DescriptionPrint | None) -> bool:
+    """Whether a description opens like a staffing agency's ad ("pour l'un de ses clients")."""
+    if description is None:
+        return False
+    padded = f" {description.prefix} "
+    return any(phrase in padded for phrase in vocab().agency_phrases)
+
+
 def url_key(url: str) -> str:
     """URL without scheme, "www.", fragment, trailing slash or tracking parameters."""
     parts = urlsplit(url.strip())
@@ -79,16 +87,17 @@ def compute_keys(record: DedupeRecord) -> Keys:
     """All comparison keys of a record (pure: the same record always gives the same keys)."""
     title, tokens = title_key(record.title)
     company, acronym = company_key(record.company)
+    description = description_print(record.description)
     return Keys(
         title=title,
         title_tokens=tokens,
         company=company,
         company_acronym=acronym,
-        agency=is_agency(record.company),
+        agency=is_agency(record.company) or recruits_for_client(description),
         place=make_place(
             record.city, record.postal_code, record.country, record.latitude, record.longitude
         ),
-        description=description_print(record.description),
+        description=description,
         salary=annualize(
             record.salary_min, record.salary_max, record.salary_currency, record.salary_period
         ),

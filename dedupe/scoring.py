@@ -8,10 +8,10 @@ from datetime import datetime
 from rapidfuzz import fuzz
 
 from dedupe.explanation import MatchExplanation
-from dedupe.fingerprint import DescriptionPrint, jaccard_estimate
+from dedupe.fingerprint import DescriptionPrint, containment
 from dedupe.keys import Keys, compute_keys
 from dedupe.records import DedupeRecord, canonical_order
-from dedupe.vetoes import Veto, place_veto, republication_gap, terms_veto
+from dedupe.vetoes import Veto, place_veto, republication_gap, terms_veto, text_veto
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +25,13 @@ class MatchConfig:
     min_description: float = 0.8  # both sides have a description of some length
     near_identical: float = 0.95  # description score proving a copy on its own
     min_date_unproven: float = 0.75  # date score needed otherwise (about 13 days apart)
+    retitled_text: float = 0.97  # description score that lets a copy change its title
+    min_date: float = 0.0  # date score a retitled copy needs beside that text
+    agency_opening: float = 0.97  # opening likeness two ads of a staffing agency need
+    merge_agency_reposts: bool = False  # off: on the sandbox it costs more precision than it gains
+    agency_title: float = 0.95  # an agency's repost of an employer's ad: title score needed
+    agency_date: float = 0.95  # ... published within about five days
+    agency_description: float = 0.45  # ... and sharing the missions
     repost_days: float = 30.0  # re-publication within this many days of the close: a re-post
     new_vacancy_days: float = 60.0  # re-published later than this: a new vacancy
     max_km: float = 40.0
@@ -40,6 +47,7 @@ class MatchConfig:
 
 DEFAULT_CONFIG = MatchConfig()
 PREFIX_FLOOR = 0.9
+OPENING_CHARS = 240
 
 
 def title_score(a: Keys, b: Keys) -> float:
@@ -60,15 +68,17 @@ def company_score(a: Keys, b: Keys) -> float | None:
 
 
 def description_score(a: DescriptionPrint | None, b: DescriptionPrint | None) -> float | None:
-    """Near-duplicate text: MinHash Jaccard, or prefix likeness when one copy is truncated."""
+    """Near-duplicate text: shingle containment, or prefix likeness when a copy is very short.
+
+    Containment (how much of the smaller text the larger one holds) keeps a truncated copy
+    or a copy with an added line near 1, where their Jaccard similarity would drop.
+    """
     if a is None or b is None:
         return None
     if a.digest == b.digest:
         return 1.0
     short, long = (a, b) if a.length <= b.length else (b, a)
-    score = 0.0
-    if short.signature is not None and long.signature is not None:
-        score = jaccard_estimate(short.signature, long.signature)
+    score = containment(short, long)
     if short.signature is None or short.length < 0.9 * long.length:
         head = long.prefix[: len(short.prefix)]
         likeness = fuzz.ratio(short.prefix, head, score_cutoff=PREFIX_FLOOR * 100) / 100
@@ -77,18 +87,12 @@ def description_score(a: DescriptionPrint | None, b: DescriptionPrint | None) ->
     return score
 
 
-def _same_full_text(a: Keys, b: Keys, config: MatchConfig) -> bool:
-    """Both full descriptions (neither truncated) are the same text up to board formatting."""
-    da, db = a.description, b.description
-    if da is None or db is None:
-        return False
-    if da.digest == db.digest:
-        return True
-    if da.signature is None or db.signature is None:
-        return False
-    if min(da.length, db.length) < 0.9 * max(da.length, db.length):
-        return False
-    return jaccard_estimate(da.signature, db.signature) >= config.near_identical
+def opening_likeness(a: DescriptionPrint | None, b: DescriptionPrint | None) -> float:
+    """Likeness of the first sentences: where an agency names its client, a chain its town."""
+    if a is None or b is None:
+        return 0.0
+    n = min(OPENING_CHARS, len(a.prefix), len(b.prefix))
+    return fuzz.ratio(a.prefix[:n], b.prefix[:n]) / 100
 
 
 def date_score(a: datetime | None, b: datetime | None) -> float | None:
@@ -118,7 +122,10 @@ def compare(
 
     ``closed_at`` is when the vacancy behind ``old`` stopped being published (its cluster's
     last close, None while any copy is open); it decides re-post versus new vacancy.
+    Cheap checks come first: most candidates are rejected before any text is compared.
     """
+    if new.source == old.source and new.source_offer_id == old.source_offer_id:
+        return MatchExplanation(new.key, old.key, {}, 1.0, True, "same_source_id")
     veto: Veto | None = place_veto(new_keys, old_keys, config.max_km) or terms_veto(
         new, old, new_keys, old_keys
     )
@@ -127,74 +134,97 @@ def compare(
         veto = Veto("republished", f"published {gap:.0f} days after the earlier copy closed")
     if veto is not None:
         return _no(new, old, f"veto:{veto.field}", [veto.reason])
-    if new.source == old.source and new.source_offer_id == old.source_offer_id:
-        return MatchExplanation(new.key, old.key, {}, 1.0, True, "same_source_id")
     title = title_score(new_keys, old_keys)
     fields: dict[str, float | None] = {"title": title}
     if new_keys.url == old_keys.url and title >= 0.8:
         return MatchExplanation(new.key, old.key, fields, 1.0, True, "same_url")
-    fields["company"] = company_score(new_keys, old_keys)
-    if title < config.min_title:
-        # boards retitle a job freely; an identical text from the same company still proves it
-        if fields["company"] is not None and fields["company"] >= config.min_company:
-            fields["description"] = description_score(new_keys.description, old_keys.description)
-        if not _same_full_text(new_keys, old_keys, config):
-            reason = f"titles {new_keys.title!r} / {old_keys.title!r}"
-            return _no(new, old, "title_differs", [reason], **fields)
-    if fields["company"] is not None and fields["company"] < config.min_company:
+    fields["company"] = company = company_score(new_keys, old_keys)
+    # an agency's ad against an employer's
+    repost = config.merge_agency_reposts and new_keys.agency != old_keys.agency
+    if company is not None and company < config.min_company and not repost:
         reason = f"companies {new_keys.company!r} / {old_keys.company!r}"
         return _no(new, old, "company_differs", [reason], **fields)
-    if "description" not in fields:
-        fields["description"] = description_score(new_keys.description, old_keys.description)
-    substantial = (
-        fields["description"] is not None
-        and min(
-            new_keys.description.tokens if new_keys.description else 0,
-            old_keys.description.tokens if old_keys.description else 0,
-        )
-        >= 20
+    veto = text_veto(new_keys, old_keys)
+    if veto is not None:
+        return _no(new, old, f"veto:{veto.field}", [veto.reason], **fields)
+    fields["description"] = description = description_score(
+        new_keys.description, old_keys.description
     )
-    if substantial and (fields["description"] or 0.0) < config.min_description:
+    fields["date"] = date = date_score(new.posted_at, old.posted_at)
+    near_identical = description is not None and description >= config.near_identical
+    retitled = description is not None and description >= config.retitled_text
+    if title < config.min_title and not (retitled and (date or 0.0) >= config.min_date):
+        # boards retitle a job freely; the same text published together still proves it
+        reason = f"titles {new_keys.title!r} / {old_keys.title!r}"
+        return _no(new, old, "title_differs", [reason], **fields)
+    nd, od = new_keys.description, old_keys.description
+    substantial = nd is not None and od is not None and min(nd.tokens, od.tokens) >= 20
+    if substantial and (description or 0.0) < config.min_description and not repost:
         return _no(new, old, "description_differs", ["descriptions are different texts"], **fields)
-    if (new_keys.agency or old_keys.agency) and not _same_full_text(new_keys, old_keys, config):
-        reason = "staffing agency: one template serves many clients, near-identical text needed"
-        return _no(new, old, "agency_template", [reason], **fields)
+    if repost:
+        return agency_repost(new, new_keys, old, old_keys, fields, config)
+    if new_keys.agency and old_keys.agency:
+        opening = opening_likeness(nd, od)
+        if opening < config.agency_opening:
+            # a veto, so that a cluster holding one client's ad turns away the next client's
+            reason = "staffing agency: one template serves many clients, near-identical text needed"
+            return _no(new, old, "veto:agency", [reason], **fields)
     both_places = bool(new_keys.place.key and old_keys.place.key)
     fields["place"] = 1.0 if both_places else None
     fields["salary"] = 1.0 if new_keys.salary and old_keys.salary else None
-    fields["date"] = date_score(new.posted_at, old.posted_at)
     weights = dict(config.weights)
     known = {name: value for name, value in fields.items() if value is not None}
     total = sum(weights[n] * v for n, v in known.items()) / sum(weights[n] for n in known)
     needed, reasons = config.threshold, []
-    if fields["description"] is None or not both_places or fields["company"] is None:
+    if description is None or not both_places or company is None:
         needed = config.strict_threshold
         reasons.append("thin evidence (description, place or company missing): strict threshold")
     if gap is not None and gap > config.repost_days:
         needed = max(needed, config.strict_threshold)
         reasons.append(f"re-published {gap:.0f} days after the close: strict threshold")
-    if fields["description"] is None and (fields["company"] is None or not both_places):
+    if description is None and (company is None or not both_places):
         return MatchExplanation(
             new.key, old.key, fields, total, False, "insufficient_evidence", tuple(reasons)
         )
-    description = fields["description"]
-    if description is None or description < config.near_identical:
+    if not near_identical and (date is None or date < config.min_date_unproven):
         # the text alone does not prove a copy: the copies must also be published together
-        date = fields["date"]
-        if date is None or date < config.min_date_unproven:
-            return MatchExplanation(
-                new.key,
-                old.key,
-                fields,
-                total,
-                False,
-                "dates_apart",
-                (*reasons, "description not near-identical and dates not close"),
-            )
+        reasons.append("description not near-identical and dates not close")
+        return MatchExplanation(
+            new.key, old.key, fields, total, False, "dates_apart", tuple(reasons)
+        )
     match = total >= needed
     return MatchExplanation(
         new.key, old.key, fields, total, match, "score" if match else "score_below", tuple(reasons)
     )
+
+
+def agency_repost(
+    new: DedupeRecord,
+    new_keys: Keys,
+    old: DedupeRecord,
+    old_keys: Keys,
+    fields: dict[str, float | None],
+    config: MatchConfig,
+) -> MatchExplanation:
+    """A staffing agency's ad against an employer's: the agency rewrites the text and hides
+    the client's name, so only the job, the exact town and the week can tie them together.
+    """
+    reasons: list[str] = []
+    pn, po = new_keys.place, old_keys.place
+    if not (pn.city and pn.city == po.city):
+        reasons.append("the agency's ad and the employer's must name the same town")
+    if fields["title"] is None or fields["title"] < config.agency_title:
+        reasons.append("the agency's ad and the employer's must have the same title")
+    if (fields["date"] or 0.0) < config.agency_date:
+        reasons.append("the agency's ad and the employer's must be published the same week")
+    if (fields["description"] or 0.0) < config.agency_description:
+        reasons.append("the agency's ad and the employer's must describe the same missions")
+    fields = {**fields, "place": 1.0 if pn.city else None}
+    if reasons:
+        return MatchExplanation(
+            new.key, old.key, fields, 0.0, False, "agency_repost_no", tuple(reasons)
+        )
+    return MatchExplanation(new.key, old.key, fields, 1.0, True, "agency_repost")
 
 
 def explain(

@@ -28,6 +28,7 @@ class Vocab:
     boilerplate: tuple[str, ...]  # word-normalized, padded with spaces for whole-word search
     contract_compatible: frozenset[frozenset[str]]
     agency_markers: tuple[str, ...]  # word-normalized, padded with spaces
+    agency_phrases: tuple[str, ...]  # word-normalized, padded with spaces
 
 
 def _marker_regex(markers: list[str]) -> re.Pattern[str]:
@@ -68,4 +69,5 @@ def vocab() -> Vocab:
         boilerplate=tuple(f" {' '.join(words(fold(p)))} " for p in raw["description_boilerplate"]),
         contract_compatible=frozenset(frozenset(pair) for pair in raw["contract_compatible"]),
         agency_markers=tuple(f" {' '.join(words(fold(p)))} " for p in raw["agency_markers"]),
+        agency_phrases=tuple(f" {' '.join(words(fold(p)))} " for p in raw["agency_phrases"]),
     )
