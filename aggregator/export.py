@@ -62,7 +62,8 @@ def _consistent_read(conn: Connection) -> None:
 def _check(conn: Connection, chosen: Selection, written: Written) -> None:
     """The files must hold what the same snapshot counts (a broken read would show here)."""
     offers = conn.scalar(chosen.count)
-    postings = conn.scalar(select(func.count()).select_from(chosen.postings.subquery()))
+    unordered = chosen.postings.order_by(None).subquery()
+    postings = conn.scalar(select(func.count()).select_from(unordered))
     if (offers, postings) != (written.offers, written.postings):
         raise RuntimeError(
             f"inconsistent snapshot: wrote {written.offers} offers / {written.postings} "
@@ -76,44 +77,66 @@ def _os_error(out: Path, exc: OSError) -> UserError:
     return UserError(f"cannot write {out}: {reason} ({where})")
 
 
+def _exists(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
+
+
 def _remove(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
-    elif path.exists() or path.is_symlink():
+    elif _exists(path):
         path.unlink()
 
 
-def _write(
-    store: Store,
-    temp: Path,
-    fmt: str,
-    single_file: bool,
-    filters: SnapshotFilters,
-    as_of: datetime | None,
-    progress: bool | None,
-    batch_size: int,
-    on_batch: Callable[[int], None] | None,
-) -> Written:
+def _replace(temp: Path, out: Path) -> None:
+    """Rename ``temp`` to ``out``; a previous ``out`` is moved aside, then deleted (or put back
+    if the rename fails), so a reader sees the old snapshot or the new one, never a mix."""
+    aside = out.with_name(f".{out.name}.old-{os.getpid()}")
+    replacing = _exists(out)
+    if replacing:
+        out.rename(aside)
+    try:
+        temp.rename(out)
+    except OSError:
+        if replacing:
+            aside.rename(out)
+        raise
+    if replacing:
+        _remove(aside)
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    fmt: str
+    single_file: bool
+    filters: SnapshotFilters
+    as_of: datetime | None
+    progress: bool | None
+    batch_size: int
+    on_batch: Callable[[int], None] | None
+
+
+def _write(store: Store, temp: Path, job: _Job) -> Written:
     started = datetime.now(UTC)
-    if as_of is not None and as_of > started:
-        raise UserError(f"--as-of {iso(as_of)} is in the future")
-    described = filters.describe()  # resolves the place: an unknown one fails before any I/O
+    if job.as_of is not None and job.as_of > started:
+        raise UserError(f"--as-of {iso(job.as_of)} is in the future")
+    described = job.filters.describe()  # resolves the place: an unknown one fails before I/O
     with store.engine.connect() as conn, conn.begin():
         _consistent_read(conn)
-        chosen = selection(filters, conn.dialect.name, as_of)
+        chosen = selection(job.filters, conn.dialect.name, job.as_of)
         total = conn.scalar(chosen.count) or 0
-        with offers_progress(total, enabled=progress) as bar:
+        with offers_progress(total, enabled=job.progress) as bar:
 
             def advance(count: int) -> None:
                 bar(count)
-                if on_batch is not None:
-                    on_batch(count)
+                if job.on_batch is not None:
+                    job.on_batch(count)
 
-            if single_file:
-                written = write_single(conn, temp, fmt, chosen, advance, batch_size)
+            if job.single_file:
+                written = write_single(conn, temp, job.fmt, chosen, advance, job.batch_size)
             else:
-                description = Description(as_of or started, as_of, described)
-                written = write_folder(conn, temp, fmt, chosen, description, advance, batch_size)
+                about = Description(job.as_of or started, job.as_of, described)
+                written = write_folder(conn, temp, job.fmt, chosen, about, advance, job.batch_size)
         _check(conn, chosen, written)
     return written
 
@@ -138,36 +161,25 @@ def export_offers(
     """
     if fmt not in FORMATS:
         raise UserError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    if (out.exists() or out.is_symlink()) and not overwrite:
+    if _exists(out) and not overwrite:
         raise UserError(f"{out} exists: pass --overwrite to replace it")
     if not out.parent.is_dir():
         raise UserError(f"folder {out.parent} does not exist")
-    single_file = out.suffix == f".{fmt}"
+    job = _Job(
+        fmt=fmt,
+        single_file=out.suffix == f".{fmt}",
+        filters=filters or SnapshotFilters(),
+        as_of=as_of,
+        progress=progress,
+        batch_size=batch_size,
+        on_batch=on_batch,
+    )
     temp = out.with_name(f".{out.name}.partial-{os.getpid()}")
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
     try:
-        written = _write(
-            store,
-            temp,
-            fmt,
-            single_file,
-            filters or SnapshotFilters(),
-            as_of,
-            progress,
-            batch_size,
-            on_batch,
-        )
-        if out.exists() or out.is_symlink():
-            out.rename(old)
-        temp.rename(out)
-        _remove(old)
+        written = _write(store, temp, job)
+        _replace(temp, out)
     except OSError as exc:
         raise _os_error(out, exc) from None
     finally:
-        for leftover in (temp, old):
-            if leftover.exists() or leftover.is_symlink():
-                if leftover == old and not (out.exists() or out.is_symlink()):
-                    leftover.rename(out)  # put the previous snapshot back
-                else:
-                    _remove(leftover)
+        _remove(temp)
     return ExportResult(out, written.offers, written.postings)

@@ -57,7 +57,7 @@ def store_postings(
     links = matcher.match(conn, result.new_ids) if matcher and result.new_ids else {}
     found_offers(conn, [row for pid, row in result.new_rows.items() if pid not in links], now)
     link_postings(conn, links, now)
-    stale = _offers_of(conn, result.updated_ids + result.reopened_ids)
+    stale = _offers_of(conn, result.updated_ids + result.reopened_ids + result.closed_ids)
     stale.update(link.offer_id for link in links.values())
     refresh_offers(conn, stale, now)
     touch_offers(conn, result.unchanged_ids, now)

@@ -7,6 +7,7 @@ backoff with jitter. Waiting is asynchronous, so other sources keep crawling mea
 
 from __future__ import annotations
 
+import asyncio
 import random
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -16,10 +17,7 @@ from scrapy import Request, Spider
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
-from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
-from twisted.internet import reactor
-from twisted.internet.task import deferLater
 
 
 def retry_after_seconds(value: bytes | None, now: datetime | None = None) -> float | None:
@@ -59,8 +57,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return backoff * (0.5 + self.rng.random() / 2)
 
     async def _wait(self, seconds: float) -> None:
-        if seconds > 0:
-            await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
+        if seconds > 0:  # Scrapy runs on the asyncio reactor: a plain asyncio sleep
+            await asyncio.sleep(seconds)
 
     async def process_response(  # type: ignore[override]
         self, request: Request, response: Response, spider: Spider | None = None

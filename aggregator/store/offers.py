@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from aggregator.schema import POSTING_FIELDS
+from aggregator.snapshots.history import record_offer_versions
 from aggregator.store.models import OfferPosting, OfferRow, PostingRow, Source, table_of
 from aggregator.store.search_index import search_columns
 from dedupe.cluster import cluster_id_for
@@ -85,6 +86,7 @@ def found_offers(conn: Connection, postings: Sequence[dict[str, Any]], now: date
     if rows:
         conn.execute(insert(table_of(OfferRow)), rows)
         link_postings(conn, links, now, fresh=True)
+        record_offer_versions(conn, [row["offer_id"] for row in rows], now)
 
 
 def _rank_key(row: Any, priorities: dict[str, int]) -> tuple[Any, ...]:
@@ -149,6 +151,7 @@ def refresh_offers(conn: Connection, offer_ids: Iterable[str], now: datetime) ->
                 update(offers).where(offers.c.offer_id == bindparam("b_offer_id")), updates
             )
         refreshed += len(updates)
+    record_offer_versions(conn, ids, now)
     return refreshed
 
 

@@ -48,6 +48,7 @@ class UpsertResult:
     updated_ids: list[int] = field(default_factory=list)
     unchanged_ids: list[int] = field(default_factory=list)
     reopened_ids: list[int] = field(default_factory=list)
+    closed_ids: list[int] = field(default_factory=list)  # seen again, but past valid_through
     new_rows: dict[int, dict[str, Any]] = field(default_factory=dict)  # this batch only
     by_source: dict[str, Counter[str]] = field(default_factory=dict)  # new/updated/unchanged
 
@@ -60,6 +61,7 @@ class UpsertResult:
         self.updated_ids += other.updated_ids
         self.unchanged_ids += other.unchanged_ids
         self.reopened_ids += other.reopened_ids
+        self.closed_ids += other.closed_ids
         for source, counts in other.by_source.items():
             self.by_source.setdefault(source, Counter()).update(counts)
 
@@ -159,6 +161,8 @@ def upsert_postings(
         closed_at = (row.closed_at or now) if expired else None
         if row.closed_at is not None and closed_at is None:
             result.reopened_ids.append(row.id)
+        if row.closed_at is None and closed_at is not None:
+            result.closed_ids.append(row.id)
         if row.content_hash != digest:
             changes.append(
                 {

@@ -30,7 +30,7 @@ class FollowUp:
     """A request the spider should make next (next page, detail page, sitemap child)."""
 
     url: str
-    purpose: str  # "page", "detail", "sitemap"
+    purpose: str  # "page" (next page), "detail", "sitemap", "query" (part of an over-cap query)
     method: str = "GET"
     body: bytes | None = None
     headers: dict[str, str] = field(default_factory=dict)

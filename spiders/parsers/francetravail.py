@@ -90,7 +90,7 @@ def _split(url: str, query: dict[str, str], headers: Mapping[str, str] | None) -
             with_query(
                 url, {"minCreationDate": _stamp(a), "maxCreationDate": _stamp(b), "range": first}
             ),
-            "page",
+            "query",  # a narrower query, not a next page: its first page repeats the parent's
         )
         for a, b in ((low, middle), (middle, high))
     ]

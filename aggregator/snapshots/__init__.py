@@ -1,0 +1,1 @@
+"""Analysts' snapshots: offer history (as-of queries) and streamed, reproducible exports."""
