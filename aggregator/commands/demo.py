@@ -1,14 +1,16 @@
 """``aggregator demo``: the main job on the embedded default, for a new user's first try.
 
-It starts the sandbox (the local emulation of ~70 job boards) in this process, crawls every
-sandbox source once through the real pipeline (fetch, normalize, dedupe, store) into the
-store, and prints what happened. The sandbox is local, so politeness delays are off; a
+It starts the sandbox (the local emulation of ~70 job boards) as a child process, crawls
+every sandbox source once through the real pipeline (fetch, normalize, dedupe, store) into
+the store, and prints what happened. The sandbox is local, so politeness delays are off; a
 production crawl (``aggregator crawl``) is polite.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 
 import click
@@ -18,6 +20,7 @@ from sqlalchemy import func, select
 from aggregator.catalogue import load_catalogue
 from aggregator.cli import db_option, resolve_db
 from aggregator.commands.crawl import SANDBOX_CATALOGUE, summary_table
+from aggregator.errors import UserError
 from aggregator.store.database import Store, open_store
 from aggregator.store.models import OfferRow, PostingRow
 
@@ -41,6 +44,38 @@ def store_totals(store: Store) -> dict[str, int]:
     return {"postings": postings, "offers": offers, "open_offers": open_offers}
 
 
+class SandboxProcess:
+    """The sandbox server in a child process (its own interpreter: it never competes with the
+    crawler's reactor for the GIL), stopped when the demo ends."""
+
+    def __init__(self, *, seed: int, scale: float) -> None:
+        argv = [
+            sys.executable,
+            "-m",
+            "aggregator.sandbox.cli",
+            "--port",
+            "0",
+            "--seed",
+            str(seed),
+            "--scale",
+            str(scale),
+        ]
+        self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+        first = self.process.stdout.readline() if self.process.stdout else ""
+        if not first.startswith("sandbox listening on "):
+            self.stop()
+            raise UserError(f"the sandbox did not start: {first.strip() or 'no output'}")
+        self.url = first.removeprefix("sandbox listening on ").strip()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
 @click.command()
 @click.option(
     "--scale",
@@ -60,15 +95,13 @@ def store_totals(store: Store) -> dict[str, int]:
 def demo(ctx: click.Context, scale: float, seed: int, keep_serving: bool, db: str | None) -> None:
     """Crawl the ~70 sandbox job boards once into the store and print a summary."""
     from aggregator.crawl.runner import crawl
-    from aggregator.sandbox.server import SandboxServer
 
     console = Console(stderr=True)
     store = open_store(resolve_db(ctx, db))
     for name, value in SANDBOX_CREDENTIALS.items():
         os.environ.setdefault(name, value)
-    server = SandboxServer(seed=seed, scale=scale)
+    server = SandboxProcess(seed=seed, scale=scale)
     try:
-        server.start()
         console.print(f"sandbox: {server.url} (seed {seed}, scale {scale}); store: {store.url}")
         entries = load_catalogue(SANDBOX_CATALOGUE, sandbox_url=server.url).enabled()
         started = time.perf_counter()
