@@ -11,8 +11,13 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from spiders.parsers.base import FollowUp, NotOfThisKind, ParseResult, RawRecord
-from spiders.parsers.bodyutil import as_int, item_error, load_json, query_int, record_id
+from spiders.parsers.base import FollowUp, NotOfThisKind, ParseResult
+from spiders.parsers.bodyutil import (
+    as_int,
+    collect_records,
+    load_json,
+    query_int,
+)
 
 KIND = "adzuna"
 DEFAULT_PER_PAGE = 10
@@ -39,24 +44,7 @@ def parse(body: bytes, *, url: str, headers: Mapping[str, str] | None = None) ->
     items: list[Any] = payload["results"]
     total = as_int(payload.get("count"))
     result = ParseResult(total=total)
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            result.errors.append(item_error(KIND, index, "not an object"))
-            continue
-        offer_id = record_id(item.get("id"))
-        if offer_id is None:
-            result.errors.append(item_error(KIND, index, "no id"))
-            continue
-        link = item.get("redirect_url")
-        stamp = item.get("created")
-        result.records.append(
-            RawRecord(
-                offer_id,
-                item,
-                url=link if isinstance(link, str) else None,
-                updated=stamp if isinstance(stamp, str) else None,
-            )
-        )
+    collect_records(KIND, items, result, url_key="redirect_url", updated_keys=("created",))
     match = _PAGE.search(urlsplit(url).path)
     if match and items:
         page = int(match.group(1))

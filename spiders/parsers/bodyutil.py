@@ -6,11 +6,11 @@ Kept apart from the parsers so each parser stays a short statement of its format
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from spiders.parsers.base import NotOfThisKind
+from spiders.parsers.base import NotOfThisKind, ParseResult, RawRecord
 
 
 def load_json(body: bytes, kind: str) -> Any:
@@ -91,3 +91,40 @@ def get_path(data: Any, path: str | None) -> Any:
         else:
             return None
     return current
+
+
+def collect_records(
+    kind: str,
+    items: Sequence[Any],
+    result: ParseResult,
+    *,
+    url_key: str,
+    updated_keys: Sequence[str] = (),
+    id_key: str = "id",
+    keep: Callable[[dict[str, Any]], bool] | None = None,
+) -> None:
+    """The usual listing loop: each item an object with an id, else an item error.
+
+    ``url_key`` names the offer page field, ``updated_keys`` the change-date fields in order of
+    preference (the listing marker); ``keep`` drops items the source marks as unlisted.
+    """
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            result.errors.append(item_error(kind, index, "not an object"))
+            continue
+        offer_id = record_id(item.get(id_key))
+        if offer_id is None:
+            result.errors.append(item_error(kind, index, f"no {id_key}"))
+            continue
+        if keep is not None and not keep(item):
+            continue
+        link = item.get(url_key)
+        stamp = next((item[k] for k in updated_keys if item.get(k) not in (None, "")), None)
+        result.records.append(
+            RawRecord(
+                offer_id,
+                item,
+                url=link if isinstance(link, str) else None,
+                updated=str(stamp) if isinstance(stamp, str | int | float) else None,
+            )
+        )

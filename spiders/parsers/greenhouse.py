@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from spiders.parsers.base import NotOfThisKind, ParseResult, RawRecord
-from spiders.parsers.bodyutil import as_int, item_error, load_json, record_id
+from spiders.parsers.base import NotOfThisKind, ParseResult
+from spiders.parsers.bodyutil import as_int, collect_records, load_json
 
 KIND = "greenhouse"
 
@@ -31,24 +31,7 @@ def parse(body: bytes, *, url: str, headers: Mapping[str, str] | None = None) ->
     else:
         raise NotOfThisKind(f"{KIND}: no 'jobs' list in the object")
     result = ParseResult(total=total)
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            result.errors.append(item_error(KIND, index, "not an object"))
-            continue
-        offer_id = record_id(item.get("id"))
-        if offer_id is None:
-            result.errors.append(item_error(KIND, index, "no id"))
-            continue
-        link = item.get("absolute_url")
-        updated = item.get("updated_at")
-        result.records.append(
-            RawRecord(
-                offer_id,
-                item,
-                url=link if isinstance(link, str) else None,
-                updated=updated if isinstance(updated, str) else None,
-            )
-        )
+    collect_records(KIND, items, result, url_key="absolute_url", updated_keys=("updated_at",))
     if result.total is None:
         result.total = len(result.records)
     return result

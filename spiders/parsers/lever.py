@@ -10,8 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from spiders.parsers.base import FollowUp, NotOfThisKind, ParseResult, RawRecord
-from spiders.parsers.bodyutil import item_error, load_json, query_int, record_id, with_query
+from spiders.parsers.base import FollowUp, NotOfThisKind, ParseResult
+from spiders.parsers.bodyutil import (
+    collect_records,
+    load_json,
+    query_int,
+    with_query,
+)
 
 KIND = "lever"
 
@@ -45,24 +50,9 @@ def parse(body: bytes, *, url: str, headers: Mapping[str, str] | None = None) ->
         raise NotOfThisKind(f"{KIND}: expected a JSON array, got {type(payload).__name__}")
     items = _flatten(payload)
     result = ParseResult()
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            result.errors.append(item_error(KIND, index, "not an object"))
-            continue
-        offer_id = record_id(item.get("id"))
-        if offer_id is None:
-            result.errors.append(item_error(KIND, index, "no id"))
-            continue
-        link = item.get("hostedUrl")
-        stamp = item.get("updatedAt", item.get("createdAt"))
-        result.records.append(
-            RawRecord(
-                offer_id,
-                item,
-                url=link if isinstance(link, str) else None,
-                updated=str(stamp) if isinstance(stamp, int | str) else None,
-            )
-        )
+    collect_records(
+        KIND, items, result, url_key="hostedUrl", updated_keys=("updatedAt", "createdAt")
+    )
     limit = query_int(url, "limit", 0)
     skip = query_int(url, "skip", 0)
     if limit > 0 and len(items) >= limit:
