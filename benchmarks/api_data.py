@@ -195,6 +195,21 @@ def _posting(row: dict[str, Any], number: int) -> dict[str, Any]:
     }
 
 
+def _copy(engine: Engine, table: str, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL ``COPY FROM STDIN`` of ``rows`` (the server computes generated columns)."""
+    columns = list(rows[0])
+    raw = engine.raw_connection()
+    try:
+        pg: Any = raw.driver_connection
+        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        with pg.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+        raw.commit()
+    finally:
+        raw.close()
+
+
 def fill(engine: Engine, n: int) -> None:
     """Insert ``n`` generated offers, one posting and one provenance link each."""
     dialect = engine.dialect.name
@@ -215,7 +230,16 @@ def fill(engine: Engine, n: int) -> None:
                 {"posting_id": number, "offer_id": row["offer_id"], "rule": "founder",
                  "score": None, "linked_at": now}
             )  # fmt: skip
+        if dialect == "postgresql":
+            for table, rows in (("offers", batch), ("postings", posts), ("offer_postings", links)):
+                _copy(engine, table, rows)
+            continue
         with engine.begin() as conn:
             conn.execute(insert(offers), batch)
             conn.execute(insert(postings), posts)
             conn.execute(insert(offer_postings), links)
+    if dialect == "postgresql":
+        with engine.begin() as conn:
+            conn.exec_driver_sql(
+                "SELECT setval(pg_get_serial_sequence('postings', 'id'), max(id)) FROM postings"
+            )

@@ -3,8 +3,11 @@
 A cursor holds the sort key of the last offer of a page (``(value, offer_id)``), so the next page
 starts strictly after it whatever was inserted meanwhile (an ``OFFSET`` would shift). It also
 holds a digest of the query and filters: a cursor replayed with other filters is refused (422)
-instead of silently returning a wrong page. Cursors are not secret: their values are validated
-and only ever bound as parameters.
+instead of silently returning a wrong page. Two more things travel with it so that later pages
+cost less than the first: the total counted on the first page (counted once per search), and
+the oldest edge of the relevance window (see :mod:`aggregator.api.search`), which keeps the
+ranked set the same from page to page. Cursors are not secret: their values are validated and
+only ever bound as parameters; a forged total only misleads its own client.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ class Cursor:
 
     value: float | str | None
     offer_id: str
+    total: tuple[int, str] | None = None
+    window: int | str | None = None
 
 
 def query_digest(filters: SearchFilters, sort: Sort) -> str:
@@ -41,7 +46,8 @@ def query_digest(filters: SearchFilters, sort: Sort) -> str:
 
 def encode_cursor(cursor: Cursor, digest: str) -> str:
     """The opaque token handed to the client."""
-    raw = orjson.dumps([digest, cursor.value, cursor.offer_id])
+    total = list(cursor.total) if cursor.total else None
+    raw = orjson.dumps([digest, cursor.value, cursor.offer_id, total, cursor.window])
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -58,9 +64,9 @@ def decode_cursor(token: str, digest: str) -> Cursor:
         data: Any = orjson.loads(raw)
     except (binascii.Error, ValueError):
         raise _invalid("not a cursor of this API") from None
-    if not (isinstance(data, list) and len(data) == 3):
+    if not (isinstance(data, list) and len(data) == 5):
         raise _invalid("not a cursor of this API")
-    made_for, value, offer_id = data
+    made_for, value, offer_id, total, window = data
     if made_for != digest:
         raise _invalid("made for another query or sort")
     if not isinstance(offer_id, str) or not 0 < len(offer_id) <= _OFFER_ID_MAX:
@@ -71,4 +77,32 @@ def decode_cursor(token: str, digest: str) -> Cursor:
         raise _invalid("bad position")
     if isinstance(value, str) and len(value) > 40:
         raise _invalid("bad position")
-    return Cursor(value=float(value) if isinstance(value, int) else value, offer_id=offer_id)
+    return Cursor(
+        value=float(value) if isinstance(value, int) else value,
+        offer_id=offer_id,
+        total=_total(total),
+        window=_window(window),
+    )
+
+
+def _total(total: Any) -> tuple[int, str] | None:
+    if total is None:
+        return None
+    if (
+        isinstance(total, list)
+        and len(total) == 2
+        and isinstance(total[0], int)
+        and not isinstance(total[0], bool)
+        and 0 <= total[0] <= 1_000_000_000
+        and total[1] in ("eq", "gte")
+    ):
+        return total[0], total[1]
+    raise _invalid("bad total")
+
+
+def _window(window: Any) -> int | str | None:
+    if window is None or (isinstance(window, str) and len(window) <= 100):
+        return window
+    if isinstance(window, int) and not isinstance(window, bool) and 0 <= window < 2**63:
+        return window
+    raise _invalid("bad window")

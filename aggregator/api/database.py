@@ -66,7 +66,12 @@ def read_only_engine(url: str | None = None) -> Engine:
         raise DatabaseUnavailable(f"unsupported database {backend!r}")
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    options = f"-c default_transaction_read_only=on -c statement_timeout={STATEMENT_TIMEOUT_MS}"
+    # custom plans always: psycopg prepares repeated statements, and a generic plan would not
+    # see which words are common (GIN bitmap vs a walk of the listed_at index)
+    options = (
+        f"-c default_transaction_read_only=on -c statement_timeout={STATEMENT_TIMEOUT_MS} "
+        "-c plan_cache_mode=force_custom_plan"
+    )
     return create_engine(
         parsed,
         pool_pre_ping=True,

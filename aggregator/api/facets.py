@@ -1,34 +1,35 @@
 """``GET /facets``: counts per value for the same query and filters as ``GET /offers``.
 
 Like France Travail's ``filtresPossibles``: contract type, working time, remote, region, source
-and salary band (annualized upper amount, bands from ``data/vocab/search.yaml``). A source
-counts the offers that have at least one posting from it, so a consolidated offer seen on three
-boards counts once under each.
+(the source the offer's fields come from) and salary band (annualized upper amount, bands from
+``data/vocab/search.yaml``).
+
+- Without keywords or filters (the landing page), counts come from the counters the store keeps
+  at write time (:mod:`aggregator.api.summary`): exact, a read of a few hundred rows.
+- Otherwise the matching offers are read once (one scan, every facet grouped from it) and, like
+  the total of ``GET /offers``, counted exactly up to :data:`FACET_SAMPLE` matches. Above it,
+  ``relation`` is ``gte`` and every count is taken over :data:`FACET_SAMPLE` of the matches
+  (on SQLite the most recently stored ones): each is then a lower bound, and the proportions
+  between values hold, which is what a filter panel shows.
 """
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, case, func, select
+from sqlalchemy import ColumnElement, Connection, case, func, literal, select, union_all
 
 from aggregator.api.filters import conditions
-from aggregator.api.fulltext import TextMatch, restrict, text_match
+from aggregator.api.fulltext import restrict, text_match
 from aggregator.api.params import SearchFilters
-from aggregator.api.tables import offer_postings, offers, postings
+from aggregator.api.summary import COLUMN_FACETS, bands_are_whole_thousands, salary_bands
+from aggregator.api.summary import summary_facets as _summary
+from aggregator.api.tables import offers
 from aggregator.store.search_text import query_words
-from normalizers.vocab import load_vocab
 
-FACET_COLUMNS = ("contract_type", "working_time", "remote", "region")
+FACETS = (*COLUMN_FACETS, "salary_band")
 MAX_VALUES = 30
-
-
-@cache
-def salary_bands() -> tuple[tuple[float, str], ...]:
-    """(lower bound, label) pairs, ascending."""
-    bands = load_vocab("search")["salary_bands"]
-    return tuple(sorted((float(low), str(label)) for low, label in bands))
+FACET_SAMPLE = 10_000
 
 
 def _band_expression() -> ColumnElement[Any]:
@@ -37,54 +38,57 @@ def _band_expression() -> ColumnElement[Any]:
     return case(*whens, else_=None)
 
 
-def _counts(
-    conn: Connection,
-    column: ColumnElement[Any],
-    where: list[ColumnElement[bool]],
-    match: TextMatch | None,
-) -> list[dict[str, Any]]:
-    count = func.count().label("n")
-    query = select(column.label("value"), count).select_from(offers)
+def _ranked(counts: dict[str | None, int]) -> list[dict[str, Any]]:
+    """Most frequent first (unknown sorted as ''), at most :data:`MAX_VALUES`."""
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0] or ""))
+    return [{"value": value, "count": n} for value, n in ordered[:MAX_VALUES] if n > 0]
+
+
+def _answer(total: int, counts: dict[str, dict[str | None, int]], relation: str) -> dict[str, Any]:
+    result: dict[str, Any] = {"total": total, "relation": relation}
+    for name in FACETS:
+        result[name] = _ranked(counts.get(name, {}))
+    return result
+
+
+def _unfiltered(filters: SearchFilters) -> bool:
+    bare = SearchFilters(status=filters.status)
+    return filters == bare and bands_are_whole_thousands()
+
+
+def _sampled_counts(conn: Connection, filters: SearchFilters) -> dict[str, Any]:
+    """One read of (at most FACET_SAMPLE) matching offers, grouped per facet in the database."""
+    words = query_words(filters.q) if filters.q else []
+    where, _ = conditions(filters, conn.dialect.name)
+    match = text_match(conn, words) if words else None
+    columns = [offers.c[name].label(name) for name in COLUMN_FACETS]
+    sample = select(*columns, _band_expression().label("salary_band")).select_from(offers)
     if match is not None:
-        query = restrict(query, match)
-    query = query.where(*where).group_by(column).order_by(count.desc(), column).limit(MAX_VALUES)
-    return [{"value": row.value, "count": row.n} for row in conn.execute(query)]
-
-
-def _source_counts(
-    conn: Connection, where: list[ColumnElement[bool]], match: TextMatch | None
-) -> list[dict[str, Any]]:
-    count = func.count(func.distinct(offer_postings.c.offer_id)).label("n")
-    source = (
-        offers.join(offer_postings, offer_postings.c.offer_id == offers.c.offer_id)
-        if match is None
-        else match.source.join(offer_postings, offer_postings.c.offer_id == offers.c.offer_id)
-    ).join(postings, postings.c.id == offer_postings.c.posting_id)
-    query = select(postings.c.source.label("value"), count).select_from(source)
-    if match is not None and match.condition is not None:
-        query = query.where(match.condition)
-    query = (
-        query.where(*where)
-        .group_by(postings.c.source)
-        .order_by(count.desc(), postings.c.source)
-        .limit(MAX_VALUES)
-    )
-    return [{"value": row.value, "count": row.n} for row in conn.execute(query)]
+        sample = restrict(sample, match)
+        if conn.dialect.name == "sqlite":  # FTS5 yields newest first at no cost
+            sample = sample.order_by(match.recency.desc())
+    rows = sample.where(*where).limit(FACET_SAMPLE).cte("sample")
+    parts = [
+        select(literal(name).label("facet"), rows.c[name].label("value"), func.count().label("n"))
+        .select_from(rows)
+        .group_by(rows.c[name])
+        for name in FACETS
+    ]
+    total_part = select(literal("total"), literal(None), func.count()).select_from(rows)
+    counts: dict[str, dict[str | None, int]] = {name: {} for name in FACETS}
+    total = 0
+    for facet, value, n in conn.execute(union_all(*parts, total_part)):
+        if facet == "total":
+            total = int(n)
+        else:
+            counts[facet][value] = int(n)
+    return _answer(total, counts, "gte" if total >= FACET_SAMPLE else "eq")
 
 
 def compute_facets(conn: Connection, filters: SearchFilters) -> dict[str, Any]:
     """Every facet's counts (see :class:`aggregator.api.schemas.Facets`)."""
-    words = query_words(filters.q) if filters.q else []
-    where, _ = conditions(filters, conn.dialect.name)
-    match = text_match(conn.dialect.name, words) if words else None
-    total_query = select(func.count()).select_from(offers)
-    if match is not None:
-        total_query = restrict(total_query, match)
-    result: dict[str, Any] = {
-        "total": conn.execute(total_query.where(*where)).scalar_one(),
-    }
-    for name in FACET_COLUMNS:
-        result[name] = _counts(conn, offers.c[name], where, match)
-    result["salary_band"] = _counts(conn, _band_expression(), where, match)
-    result["source"] = _source_counts(conn, where, match)
-    return result
+    if _unfiltered(filters):
+        found = _summary(conn, filters.status)
+        total = found.pop("total")
+        return _answer(total, found, "eq")
+    return _sampled_counts(conn, filters)

@@ -6,10 +6,12 @@ one of its forms (the word itself or its French, English or German stem); the sc
 for better matches on both backends:
 
 - SQLite: FTS5 ``MATCH`` over ``offers_search`` (stemmed in Python), scored by ``-bm25`` with
-  the title weighing ten times the body;
+  the title weighing ten times the body; FTS5 walks matches newest stored first (rowid order);
 - PostgreSQL: ``search_vector @@ tsquery`` (GIN), scored by ``ts_rank`` with weights
-  title A, company/city/region B, description D.
-
+  title A, company/city/region B, description D. The tsquery is built by the server from bound
+  words in a first tiny statement and bound as a constant in the search itself, so the planner
+  sees the lexemes and estimates how common they are (GIN bitmap for rare words, a walk of the
+  ``listed_at`` index for common ones).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Float,
     FromClause,
     Select,
@@ -28,11 +31,10 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
-    text,
-    true,
 )
+from sqlalchemy.dialects.postgresql import TSQUERY
 
-from aggregator.api.tables import offers
+from aggregator.api.tables import offers, offers_search
 from aggregator.store.search_text import STEMMED_LANGUAGES, expansions
 
 SelectT = TypeVar("SelectT", bound=Select[Any])
@@ -42,11 +44,16 @@ TITLE_WEIGHT = 10.0
 
 @dataclass(frozen=True, slots=True)
 class TextMatch:
-    """How to restrict offers to those matching the words, and how to score them."""
+    """How to restrict offers to matching ones, score them, and walk them newest first.
+
+    ``recency`` is the column matches are windowed on (descending): FTS5's rowid on SQLite
+    (the order FTS5 yields without sorting), ``listed_at`` on PostgreSQL.
+    """
 
     source: FromClause
-    condition: ColumnElement[bool] | None
+    condition: ColumnElement[bool]
     score: ColumnElement[float]
+    recency: ColumnElement[Any]
 
 
 def fts5_expression(words: list[str]) -> str:
@@ -59,17 +66,13 @@ def fts5_expression(words: list[str]) -> str:
 
 
 def _sqlite(words: list[str]) -> TextMatch:
-    hits = (
-        select(
-            literal_column("offers_search.rowid").label("rid"),
-            (-literal_column(f"bm25(offers_search, {TITLE_WEIGHT}, 1.0)")).label("score"),
-        )
-        .select_from(text("offers_search"))
-        .where(text("offers_search MATCH :fts_query").bindparams(fts_query=fts5_expression(words)))
-        .subquery("hits")
+    fts_rowid = offers_search.c.rowid
+    condition = literal_column("offers_search").op("MATCH")(
+        bindparam("fts_query", fts5_expression(words), type_=Text)
     )
-    source = offers.join(hits, literal_column("offers.rowid") == hits.c.rid)
-    return TextMatch(source=source, condition=None, score=hits.c.score)
+    score = -literal_column(f"bm25(offers_search, {TITLE_WEIGHT}, 1.0)", Float)
+    source = offers_search.join(offers, literal_column("offers.rowid") == fts_rowid)
+    return TextMatch(source=source, condition=condition, score=score, recency=fts_rowid)
 
 
 def tsquery(words: list[str]) -> ColumnElement[Any]:
@@ -88,22 +91,21 @@ def tsquery(words: list[str]) -> ColumnElement[Any]:
     return combined
 
 
-def _postgres(words: list[str]) -> TextMatch:
-    # the tsquery is built once per statement in a one-row subquery, not once per row
-    built = select(tsquery(words).label("q")).subquery("tsq")
+def _postgres(conn: Connection, words: list[str]) -> TextMatch:
+    built = conn.execute(select(cast(tsquery(words), Text))).scalar_one()
+    query = cast(bindparam("tsq", built, type_=Text), TSQUERY)
     vector: ColumnElement[Any] = literal_column("offers.search_vector")
-    condition: ColumnElement[bool] = vector.op("@@")(built.c.q)
+    condition: ColumnElement[bool] = vector.op("@@")(query)
     # ts_rank is a real: as double precision, the cursor's copy compares equal to it
-    score: ColumnElement[float] = cast(func.ts_rank(vector, built.c.q), Float)
-    return TextMatch(source=offers.join(built, true()), condition=condition, score=score)
+    score: ColumnElement[float] = cast(func.ts_rank(vector, query), Float)
+    return TextMatch(source=offers, condition=condition, score=score, recency=offers.c.listed_at)
 
 
-def text_match(dialect: str, words: list[str]) -> TextMatch:
+def text_match(conn: Connection, words: list[str]) -> TextMatch:
     """The backend's matching and scoring for ``words`` (at least one)."""
-    return _sqlite(words) if dialect == "sqlite" else _postgres(words)
+    return _sqlite(words) if conn.dialect.name == "sqlite" else _postgres(conn, words)
 
 
 def restrict(query: SelectT, match: TextMatch) -> SelectT:
     """``query`` (over ``offers``) limited to matching offers."""
-    query = query.select_from(match.source)
-    return query.where(match.condition) if match.condition is not None else query
+    return query.select_from(match.source).where(match.condition)

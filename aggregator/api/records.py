@@ -7,6 +7,8 @@ from typing import Any
 import nh3
 from sqlalchemy import Connection, func, select
 
+from aggregator.api.params import StatusFilter
+from aggregator.api.summary import counters
 from aggregator.api.tables import crawl_runs, offer_postings, offers, postings, sources
 from normalizers.fields.text import SAFE_TAGS
 
@@ -68,13 +70,7 @@ def get_offer(conn: Connection, offer_id: str) -> dict[str, Any] | None:
 
 def list_sources(conn: Connection) -> list[dict[str, Any]]:
     """Every source with its open offers and the state of its last runs."""
-    open_counts: dict[str, int] = dict(
-        conn.execute(  # type: ignore[arg-type]
-            select(offers.c.source, func.count())
-            .where(offers.c.status == "open")
-            .group_by(offers.c.source)
-        ).all()
-    )
+    open_counts = counters(conn, StatusFilter.OPEN).get("source", {})
     last_run = (
         select(crawl_runs.c.source, func.max(crawl_runs.c.id).label("id"))
         .where(crawl_runs.c.status != "running")

@@ -121,6 +121,11 @@ class Facets(BaseModel):
     """Counts per value for the same query and filters as ``GET /offers``."""
 
     total: int = Field(ge=0)
+    relation: str = Field(
+        "eq",
+        description='"eq": exact counts; "gte": more offers match than are counted, total and '
+        "counts are lower bounds taken over 10,000 of the matches.",
+    )
     contract_type: list[FacetValue]
     working_time: list[FacetValue]
     remote: list[FacetValue]

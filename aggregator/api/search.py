@@ -1,9 +1,10 @@
 """``GET /offers``: one page of matching offers in a stable order, and how many match.
 
 Order is always (sort key descending, ``offer_id`` descending), so a cursor holding the last
-row's pair continues exactly after it (keyset pagination). The total is exact up to
-:data:`COUNT_CAP`; above it the answer says "at least" (``relation: gte``) instead of paying for
-a full count on a national table.
+row's pair continues exactly after it (keyset pagination). Relevance ranks a bounded window of
+the most recent matches (:mod:`aggregator.api.ranking`). The total (:mod:`aggregator.api.counting`)
+is exact up to its cap, exact from the store's counters when nothing filters, else "at least"
+(``relation: gte``); it is worked out on the first page only and carried by the cursor.
 """
 
 from __future__ import annotations
@@ -11,68 +12,56 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, func, literal, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
+from aggregator.api.counting import Total, count_matches, window_total
 from aggregator.api.cursor import Cursor, decode_cursor, encode_cursor, query_digest
 from aggregator.api.errors import ApiError
 from aggregator.api.filters import Circle, conditions
 from aggregator.api.fulltext import TextMatch, restrict, text_match
 from aggregator.api.params import SearchFilters, Sort
+from aggregator.api.ranking import RANK_WINDOW, ranked_page
+from aggregator.api.summary import offer_total
 from aggregator.api.tables import offers
 from aggregator.export import iso
 from aggregator.store.search_text import query_words
 
-COUNT_CAP = 10_000
 SNIPPET_CHARS = 280
 SUMMARY_COLUMNS = (
-    "offer_id",
-    "title",
-    "company",
-    "url",
-    "source",
-    "city",
-    "postal_code",
-    "region",
-    "country",
-    "latitude",
-    "longitude",
-    "remote",
-    "contract_type",
-    "working_time",
-    "salary_min",
-    "salary_max",
-    "salary_currency",
-    "salary_period",
-    "salary_year_min",
-    "salary_year_max",
-    "posted_at",
-    "listed_at",
-    "status",
-)
+    "offer_id", "title", "company", "url", "source", "city", "postal_code", "region", "country",
+    "latitude", "longitude", "remote", "contract_type", "working_time", "salary_min",
+    "salary_max", "salary_currency", "salary_period", "salary_year_min", "salary_year_max",
+    "posted_at", "listed_at", "status",
+)  # fmt: skip
 
 
-def _sort_key(sort: Sort, match: TextMatch | None) -> ColumnElement[Any]:
-    if sort is Sort.RELEVANCE and match is not None:
-        return match.score
-    if sort is Sort.SALARY:
-        return offers.c.salary_year_max
-    return offers.c.listed_at
+def _bad_position() -> ApiError:
+    return ApiError(422, "invalid_cursor", "cursor: bad position; start again")
+
+
+def _sort_key(sort: Sort) -> ColumnElement[Any]:
+    return offers.c.salary_year_max if sort is Sort.SALARY else offers.c.listed_at
 
 
 def _cursor_value(sort: Sort, value: Any) -> Any:
     if sort is Sort.DATE:
-        try:
-            parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-        except ValueError:
-            parsed = None
-        if parsed is None or parsed.tzinfo is None:
-            raise ApiError(422, "invalid_cursor", "cursor: bad position; start again")
+        parsed = _as_datetime(value)
+        if parsed is None:
+            raise _bad_position()
         return parsed
     if value is None and sort is Sort.SALARY:
         return None
     if not isinstance(value, float):
-        raise ApiError(422, "invalid_cursor", "cursor: bad position; start again")
+        raise _bad_position()
     return value
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return parsed if parsed is not None and parsed.tzinfo is not None else None
 
 
 def _after(sort: Sort, key: ColumnElement[Any], cursor: Cursor) -> ColumnElement[bool]:
@@ -92,30 +81,47 @@ def effective_sort(sort: Sort | None, words: list[str]) -> Sort:
     return sort
 
 
-def count_matches(
-    conn: Connection, where: list[ColumnElement[bool]], match: TextMatch | None
-) -> dict[str, Any]:
-    """Exact count up to :data:`COUNT_CAP`, else ``COUNT_CAP`` marked as a lower bound."""
-    inner = select(literal(1)).select_from(offers)
-    if match is not None:
-        inner = restrict(inner, match)
-    capped = inner.where(*where).limit(COUNT_CAP + 1).subquery()
-    found = conn.execute(select(func.count()).select_from(capped)).scalar_one()
-    if found > COUNT_CAP:
-        return {"value": COUNT_CAP, "relation": "gte"}
-    return {"value": found, "relation": "eq"}
-
-
-def _summary(row: Any, circle: Circle | None) -> dict[str, Any]:
+def _summary(row: Any, circle: Circle | None, score: float | None) -> dict[str, Any]:
     record = {name: row._mapping[name] for name in SUMMARY_COLUMNS}
     record["snippet"] = " ".join((row.snippet or "").split())
-    record["score"] = float(row.score) if row.score is not None else None
+    record["score"] = score
     record["distance_km"] = (
         round(distance, 2)
         if circle and (distance := circle.distance_km(row.latitude, row.longitude)) is not None
         else None
     )
     return record
+
+
+def _columns() -> list[ColumnElement[Any]]:
+    snippet = func.substr(offers.c.description, 1, SNIPPET_CHARS).label("snippet")
+    return [*(offers.c[name] for name in SUMMARY_COLUMNS), snippet]
+
+
+def _keyset_rows(
+    conn: Connection, sort: Sort, where: list[ColumnElement[bool]], match: TextMatch | None,
+    limit: int, cursor: Cursor | None,
+) -> list[Any]:  # fmt: skip
+    """A page by date or salary (with or without words), read through the sort's index."""
+    key = _sort_key(sort)
+    query = select(*_columns(), key.label("sort_key")).select_from(offers)
+    if match is not None:
+        query = restrict(query, match)
+    page_where = list(where)
+    if cursor is not None:
+        page_where.append(_after(sort, key, cursor))
+    order = key.desc().nulls_last() if sort is Sort.SALARY else key.desc()
+    query = query.where(*page_where).order_by(order, offers.c.offer_id.desc()).limit(limit + 1)
+    return list(conn.execute(query))
+
+
+def _total(
+    conn: Connection, filters: SearchFilters, where: list[ColumnElement[bool]],
+    match: TextMatch | None,
+) -> Total:  # fmt: skip
+    if filters == SearchFilters(status=filters.status):
+        return offer_total(conn, filters.status), "eq"
+    return count_matches(conn, where, match)
 
 
 def search_offers(
@@ -129,34 +135,36 @@ def search_offers(
     words = query_words(filters.q) if filters.q else []
     sort = effective_sort(sort, words)
     digest = query_digest(filters, sort)
+    cursor = decode_cursor(cursor_token, digest) if cursor_token else None
     where, circle = conditions(filters, conn.dialect.name)
-    match = text_match(conn.dialect.name, words) if words else None
-    key = _sort_key(sort, match)
-    score = match.score if match is not None else literal(None)
-    query = select(
-        *(offers.c[name] for name in SUMMARY_COLUMNS),
-        func.substr(offers.c.description, 1, SNIPPET_CHARS).label("snippet"),
-        score.label("score"),
-        key.label("sort_key"),
-    ).select_from(offers)
-    if match is not None:
-        query = restrict(query, match)
-    page_where = list(where)
-    if cursor_token:
-        page_where.append(_after(sort, key, decode_cursor(cursor_token, digest)))
-    order = key.desc().nulls_last() if sort is Sort.SALARY else key.desc()
-    query = query.where(*page_where).order_by(order, offers.c.offer_id.desc()).limit(limit + 1)
-    rows = conn.execute(query).all()
+    match = text_match(conn, words) if words else None
+    total = cursor.total if cursor is not None else None
+    edge: int | str | None = None
+    if sort is Sort.RELEVANCE and match is not None:
+        after = _cursor_value(sort, cursor.value) if cursor is not None else None
+        page = ranked_page(conn, match, where, _columns(), limit, cursor, after)
+        rows, edge = page.rows, page.edge
+        scores = {r.offer_id: float(r.score) for r in rows}
+        keys: list[Any] = [float(r.score) for r in rows]
+        if cursor is None and page.window < RANK_WINDOW:
+            total = (page.window, "eq")  # the window holds every match
+        elif cursor is None and filters.posted_since is None:
+            # (a date filter follows recency: the window's pass rate would overstate the total)
+            total = window_total(conn, match, where, page.window, edge)
+    else:
+        rows = _keyset_rows(conn, sort, where, match, limit, cursor)
+        scores, keys = {}, [r.sort_key for r in rows]
     next_cursor = None
     if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        value = last.sort_key
-        value = iso(value) if isinstance(value, datetime) else value
-        next_cursor = encode_cursor(Cursor(value=value, offer_id=last.offer_id), digest)
+        rows, last_key = rows[:limit], keys[limit - 1]
+        total = total or _total(conn, filters, where, match)
+        last = iso(last_key) if isinstance(last_key, datetime) else last_key
+        position = Cursor(value=last, offer_id=rows[-1].offer_id, total=total, window=edge)
+        next_cursor = encode_cursor(position, digest)
+    value, relation = total or _total(conn, filters, where, match)
     return {
-        "total": count_matches(conn, where, match),
-        "items": [_summary(row, circle) for row in rows],
+        "total": {"value": value, "relation": relation},
+        "items": [_summary(row, circle, scores.get(row.offer_id)) for row in rows],
         "next_cursor": next_cursor,
         "sort": sort.value,
     }
