@@ -17,11 +17,12 @@ from typing import Any
 from aggregator.schema import ContractType
 from normalizers.fields.phrases import (
     RuleSet,
-    code_key,
     compile_negation,
     compile_rules,
     find_hits,
+    listed_codes,
     prepare,
+    whole_code,
 )
 from normalizers.vocab import load_vocab
 
@@ -34,6 +35,7 @@ class _Vocabulary:
     codes: dict[str, ContractType | None]
     rules: RuleSet
     negation: re.Pattern[str]
+    longest_code: int
 
 
 @cache
@@ -43,16 +45,21 @@ def _vocabulary() -> _Vocabulary:
         str(key): (ContractType(value) if value is not None else None)
         for key, value in data["codes"].items()
     }
-    return _Vocabulary(codes, compile_rules(data["phrases"]), compile_negation(data["negations"]))
+    return _Vocabulary(
+        codes,
+        compile_rules(data["phrases"]),
+        compile_negation(data["negations"]),
+        max(map(len, codes), default=0),
+    )
 
 
 def _from_codes(text: str, vocab: _Vocabulary) -> ContractType | object | None:
     """The value of a whole-field code or a list of codes; ``_UNKNOWN`` when it is not one."""
-    key = code_key(text)
-    if key in vocab.codes:
+    key = whole_code(text, vocab.codes, vocab.longest_code)
+    if key is not None:
         return vocab.codes[key]
-    parts = [code_key(part) for part in _LIST_SEPARATORS.split(text) if part.strip()]
-    if len(parts) > 1 and all(part in vocab.codes for part in parts):
+    parts = listed_codes(text, vocab.codes, _LIST_SEPARATORS)
+    if parts is not None:
         return next((vocab.codes[p] for p in parts if vocab.codes[p] is not None), None)
     return _UNKNOWN
 

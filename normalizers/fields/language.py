@@ -25,7 +25,10 @@ MIN_CONFIDENCE = 0.6
 MAX_CHARS = 1000
 
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[#\d_*|•·–—-]+")
-_LETTER = re.compile(r"[^\W\d_]")
+# The same without the alternatives that cannot match (no "@", no link): each costs a try at
+# every position of the text.
+_NOISE_NO_EMAIL = re.compile(r"https?://\S+|www\.\S+|[#\d_*|•·–—-]+")
+_NOISE_SYMBOLS = re.compile(r"[#\d_*|•·–—-]+")
 _WORD = re.compile(r"[^\W\d_]+")
 WORDS_MIN_HITS = 8
 WORDS_MIN_RATIO = 4
@@ -43,8 +46,13 @@ def _function_words() -> dict[str, str]:
 
 def _by_function_words(sample: str) -> str | None:
     """The language whose function words clearly dominate the sample, else None."""
+    return _dominant(_WORD.findall(sample.lower()))
+
+
+def _dominant(found: list[str]) -> str | None:
+    """The language whose function words clearly dominate the lower-cased ``found`` words."""
     words = _function_words()
-    counts = Counter(words[w] for w in _WORD.findall(sample.lower()) if w in words)
+    counts = Counter(filter(None, map(words.get, found)))
     ranked = [*counts.most_common(2), ("", 0), ("", 0)]
     (best, hits), (_, runner_up) = ranked[0], ranked[1]
     if hits >= WORDS_MIN_HITS and hits >= WORDS_MIN_RATIO * runner_up:
@@ -62,15 +70,26 @@ def _identifier() -> Any:
     return identifier
 
 
+def _denoised(text: str) -> str:
+    """``text`` with links, e-mail addresses, digits and bullets replaced by spaces."""
+    if "@" in text:
+        return _NOISE.sub(" ", text)
+    if "://" in text or "www." in text:
+        return _NOISE_NO_EMAIL.sub(" ", text)
+    return _NOISE_SYMBOLS.sub(" ", text)
+
+
 def detect_language(text: str | None) -> str | None:
     """ISO 639-1 code of the text's language, or None when too short or uncertain."""
     if not isinstance(text, str):
         return None
-    sample = _NOISE.sub(" ", text[:MAX_CHARS])
-    if len(_LETTER.findall(sample)) < MIN_LETTERS:
+    sample = _denoised(text[:MAX_CHARS])
+    # Lower-casing never changes which characters are letters, so the words give the count.
+    found = _WORD.findall(sample.lower())
+    if sum(map(len, found)) < MIN_LETTERS:
         return None
     try:
-        quick = _by_function_words(sample)
+        quick = _dominant(found)
         if quick is not None:
             return quick
         language, confidence = _identifier().classify(sample)

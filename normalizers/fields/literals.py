@@ -28,9 +28,18 @@ _CASE_FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "ﬅ": "ﬆ"})
 Choice = frozenset[str]
 
 
+_FOLDED_APART = re.compile("[İıſﬅ]")  # the keys of _CASE_FOLD
+
+
 def fold(text: str) -> str:
-    """The text a literal is looked for in: lower-cased as ``re.IGNORECASE`` compares."""
-    return text.translate(_CASE_FOLD).lower() if not text.isascii() else text.lower()
+    """The text a literal is looked for in: lower-cased as ``re.IGNORECASE`` compares.
+
+    ``str.translate`` walks non-ASCII text in Python-level steps; a search for the four
+    characters it changes is a C scan, and almost no text holds one.
+    """
+    if text.isascii() or not _FOLDED_APART.search(text):
+        return text.lower()
+    return text.translate(_CASE_FOLD).lower()
 
 
 def _better(best: Choice | None, other: Choice | None) -> Choice | None:
@@ -76,6 +85,69 @@ def required_literals(pattern: re.Pattern[str]) -> Choice | None:
     except Exception:  # an unexpected parse tree only costs the optimization
         return None
     return found if found and min(map(len, found)) >= MIN_LITERAL else None
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """Literals one of which every match holds, starting at most ``reach`` after the match."""
+
+    literals: Choice
+    reach: int
+
+
+def _width(parsed: Any, items: list[tuple[Any, Any]]) -> int | None:
+    """Longest match of ``items`` (lookarounds count as nothing), None when unbounded."""
+    high = int(_p.SubPattern(parsed.state, items).getwidth()[1])
+    return None if high >= _c.MAXREPEAT - 1 else high
+
+
+def _anchor(parsed: Any) -> Anchor | None:
+    """The literal requirement of the bounded head of a parsed pattern, closest to its start."""
+    found: list[Anchor] = []
+    offset = 0
+    items = list(parsed)
+    index = 0
+    while index < len(items):
+        op, arg = items[index]
+        if op is _c.LITERAL:
+            end = index
+            while end < len(items) and items[end][0] is _c.LITERAL:
+                end += 1
+            run = fold("".join(chr(code) for _, code in items[index:end]))
+            if len(run) >= MIN_LITERAL:
+                found.append(Anchor(frozenset({run}), offset))
+            offset += end - index
+            index = end
+            continue
+        width = _width(parsed, [(op, arg)])
+        if width is None:
+            break
+        literals = _required([(op, arg)])
+        if literals and min(map(len, literals)) >= MIN_LITERAL:
+            found.append(Anchor(literals, offset + width - min(map(len, literals))))
+        offset += width
+        index += 1
+    return min(found, key=_expected_tries) if found else None
+
+
+def _expected_tries(anchor: Anchor) -> float:
+    """Rough count of tries per character: a literal one letter longer is ~20 times rarer."""
+    return (anchor.reach + 1) * sum(0.05 ** (len(literal) - 1) for literal in anchor.literals)
+
+
+def anchor_of(pattern: re.Pattern[str]) -> Anchor | None:
+    """Where a case-insensitive pattern's matches can start, told by its literals.
+
+    Every match holds one of ``literals`` at most ``reach`` characters after its start, so in
+    a long text the pattern needs trying only just before each occurrence of one of them,
+    not at every position (see :func:`normalizers.fields.phrases.find_hits`).
+    """
+    if _p is None or not pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        return _anchor(_p.parse(pattern.pattern, pattern.flags))
+    except Exception:  # an unexpected parse tree only costs the optimization
+        return None
 
 
 @dataclass(frozen=True, slots=True)

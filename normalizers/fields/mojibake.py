@@ -49,11 +49,34 @@ _MAC_LOWER = "áàâäãåçéèêëíìîïñóòôöõúùûü"
 _FIXED_CHARS = set(CONTROL_CHARS) | set(WIDTH_MAP) | set(LIGATURES)
 _FIXED_CHARS |= {0x0D, 0x1B, 0x85, 0x2028, 0x2029, 0xFFFD} | set(range(0x80, 0xA0))
 _FIXED_CHARS |= set(range(0xD800, 0xE000))
+
+
+def _codes(chars: str) -> set[int]:
+    return {ord(char) for char in chars}
+
+
+# Each sign of mojibake as (the characters it starts with, the regex of what must follow).
+_SIGNS: tuple[tuple[set[int], str], ...] = (
+    (set(range(0xC0, 0x100)), f"[\u0080-\u00bf{_CP1252_HIGH}]"),
+    (_codes(_MAC_RARE_LEAD), f"[{_MAC_CONTINUATION}{_MAC_LOWER}]"),
+    (_codes(_MAC_LEAD), f"[{_MAC_CONTINUATION}]"),
+    (_codes("в"), "Ђ"),
+    (_codes("β"), "€"),
+    (_codes("ā"), "€"),
+    (_codes("‚"), "[Äâó]"),
+    (_codes("ВГРС"), ".[ВГРС]"),
+    (_codes("ΒΓΞΟ"), ".[ΒΓΞΟ]"),
+    (_codes("√≈"), ""),
+    (_FIXED_CHARS, ""),
+)
+# One character class first (``re`` then skips ahead in C to the next candidate character),
+# then a look-behind picks the sign that character starts: French text has a few accented
+# letters per line, and only those are looked at closely.
 _SUSPECT = re.compile(
-    f"[\u00c0-\u00ff][\u0080-\u00bf{_CP1252_HIGH}]"
-    f"|[{_MAC_RARE_LEAD}][{_MAC_CONTINUATION}{_MAC_LOWER}]|[{_MAC_LEAD}][{_MAC_CONTINUATION}]"
-    "|вЂ|β€|ā€|‚Ä|‚[âó]|√|≈|[ВГРС].[ВГРС]|[ΒΓΞΟ].[ΒΓΞΟ]"
-    f"|{_char_class(_FIXED_CHARS)}"
+    _char_class(set().union(*(leads for leads, _ in _SIGNS)))
+    + "(?:"
+    + "|".join(f"(?<={_char_class(leads)}){rest}" for leads, rest in _SIGNS)
+    + ")"
 )
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
+from itertools import repeat
 from typing import Any
 
 import nh3
@@ -19,10 +21,12 @@ from normalizers.fields.mojibake import fix_mojibake
 _ESCAPED_TAG = re.compile(r"&lt;/?[a-zA-Z][a-zA-Z0-9]*(?:\s[^&]*?)?/?&gt;")
 _REAL_TAG = re.compile(r"<(?:/?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?|!--.*?--)>", re.DOTALL)
 _ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
-_SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 # A tag as nh3 serializes it: lower-case name, attribute values double-quoted.
 _SANITIZED_TAG = re.compile(r'<(/?)([a-z][a-z0-9]*)((?:\s+[^\s=>]+(?:="[^"]*")?)*)\s*/?>')
+_TAG_SPLIT = re.compile(
+    r'(</?[a-z][a-z0-9]*(?:\s+[^\s=>]+(?:="[^"]*")?)*\s*/?>)'
+)  # same, one group
 
 SAFE_TAGS = frozenset(
     {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "h1", "h2", "h3", "h4", "h5", "h6", "a"}
@@ -39,6 +43,7 @@ _BLOCKS = frozenset(
 )
 _LINES = frozenset({"br", "tr", "dt", "dd"})
 _PARAGRAPH = "\n\x00\n"
+_PARAGRAPH_RUN = re.compile("\n\x00(?:\n\x00)*\n")
 
 
 def _marker(closing: bool, tag: str) -> str:
@@ -55,6 +60,39 @@ def _marker(closing: bool, tag: str) -> str:
 _MARKERS = {(c, t): _marker(c == "/", t) for c in ("", "/") for t in _TEXT_TAGS}
 
 
+class _TagTable(dict[str, str]):
+    """What each serialized tag becomes, by its exact text; filled on first sight.
+
+    Replacing tags through a table lookup (``map`` over the tags ``split`` finds) keeps the
+    per-tag work in C, where ``re.sub`` with a Python callback pays a call per tag. Tags
+    with attributes (links) are answered but not kept, so the table stays small.
+    """
+
+    def __init__(self, rewrite: Callable[[re.Match[str]], str]) -> None:
+        super().__init__()
+        self._rewrite = rewrite
+
+    def __missing__(self, tag: str) -> str:
+        match = _SANITIZED_TAG.fullmatch(tag)
+        value = self._rewrite(match) if match else tag
+        if match and not match.group(3) and len(self) < 1024:
+            self[tag] = value
+        return value
+
+
+_PLAIN_TAGS = _TagTable(lambda m: _MARKERS.get((m.group(1), m.group(2)), ""))
+_SAFE_TAGS = _TagTable(lambda m: m.group(0) if m.group(2) in SAFE_TAGS else "")
+_CLEANER = nh3.Cleaner(
+    tags=set(_TEXT_TAGS),
+    clean_content_tags=set(_DROP_WITH_CONTENT),
+    attributes={"a": {"href"}},
+    url_schemes={"http", "https", "mailto"},
+    link_rel="nofollow noopener",
+    strip_comments=True,
+)
+_INLINE_CLEANER = nh3.Cleaner(tags=set(), clean_content_tags={"script", "style"})
+
+
 def _unescape_markup(text: str) -> str:
     """Undo entity-escaping of whole HTML documents (Greenhouse), up to three levels deep."""
     for _ in range(3):
@@ -68,52 +106,44 @@ def _unescape(text: str) -> str:
     return html.unescape(text) if "&" in text else text
 
 
+def _trimmed_lines(text: str) -> list[str]:
+    """Lines with inner whitespace runs as one space and no edge spaces (C loops, no regex)."""
+    return list(map(" ".join, map(str.split, text.split("\n"))))
+
+
 def _lines(text: str) -> str:
-    """One line per line, one blank line between paragraphs (``\x00`` lines mark them)."""
-    out: list[str] = []
-    blank = False
-    for raw in text.split("\n"):
-        line = _SPACES.sub(" ", raw).strip()
-        if line == "\x00":
-            blank = bool(out)
-        elif line:
-            if blank:
-                out.append("")
-                blank = False
-            out.append(line)
-    return "\n".join(out)
+    """One line per line, one blank line between paragraphs (``\x00`` lines mark them).
+
+    Marker lines at the edges are dropped and a run of them between text lines becomes one
+    blank line; no text line holds ``\x00`` (:func:`fix_mojibake` removes it from input).
+    """
+    joined = "\n".join(filter(None, _trimmed_lines(text)))
+    return _PARAGRAPH_RUN.sub("\n\n", joined).strip("\n\x00")
 
 
-def _plain(sanitized: str) -> str:
-    """Plain text of nh3 output: well-formed, so tags can be read with a regex, not a parser."""
-    marked = _SANITIZED_TAG.sub(
-        lambda m: _MARKERS.get((m.group(1), m.group(2)), ""), sanitized.replace("\n", " ")
-    )
-    return _lines(_unescape(marked))
+def _plain_and_safe(sanitized: str) -> tuple[str, str]:
+    """Plain text and allowlisted HTML of nh3 output, which is well-formed enough for a regex.
 
-
-def _safe_only(sanitized: str) -> str:
-    """The sanitized HTML without the layout tags kept only for the plain text."""
-    return _SANITIZED_TAG.sub(lambda m: m.group(0) if m.group(2) in SAFE_TAGS else "", sanitized)
+    Plain text: source line breaks are spaces, tags become the breaks and bullets of
+    :func:`_marker`. Safe HTML: the layout tags kept only for the plain text are dropped.
+    """
+    parts = _TAG_SPLIT.split(sanitized)
+    texts, tags = parts[0::2], parts[1::2]
+    safe = parts.copy()
+    safe[1::2] = map(_SAFE_TAGS.__getitem__, tags)
+    parts[0::2] = map(str.replace, texts, repeat("\n"), repeat(" "))
+    parts[1::2] = map(_PLAIN_TAGS.__getitem__, tags)
+    return _lines(_unescape("".join(parts))), "".join(safe)
 
 
 def _tidy(text: str) -> str:
     """Plain text: collapse spaces in lines, trim lines, at most one blank line in a row."""
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    return _BLANK_LINES.sub("\n\n", "\n".join(_trimmed_lines(text))).strip()
 
 
 def _sanitize(markup: str) -> str:
     """HTML restricted to the text tags; links only to http(s) and mailto, attributes dropped."""
-    return nh3.clean(
-        markup,
-        tags=set(_TEXT_TAGS),
-        clean_content_tags=set(_DROP_WITH_CONTENT),
-        attributes={"a": {"href"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="nofollow noopener",
-        strip_comments=True,
-    )
+    return _CLEANER.clean(markup)
 
 
 def clean_description(html_or_text: str | None) -> tuple[str, str | None]:
@@ -128,8 +158,8 @@ def clean_description(html_or_text: str | None) -> tuple[str, str | None]:
         sanitized = _sanitize(text)
     except Exception:  # nh3 rejects some inputs (e.g. NUL bytes): fall back to tag-less text
         return _tidy(_unescape(_REAL_TAG.sub(" ", text))), None
-    plain = _plain(sanitized)
-    safe = _safe_only(sanitized).strip()
+    plain, safe = _plain_and_safe(sanitized)
+    safe = safe.strip()
     return plain, (safe if safe and plain else None)
 
 
@@ -144,11 +174,11 @@ def clean_inline(text: str | None) -> str | None:
     text = fix_mojibake(text)
     if "<" in text and _REAL_TAG.search(text):
         try:
-            text = html.unescape(
-                nh3.clean(text, tags=set(), clean_content_tags={"script", "style"})
-            )
+            text = html.unescape(_INLINE_CLEANER.clean(text))
         except Exception:
             text = _REAL_TAG.sub(" ", text)
+        # A tag can split mojibake in two ("Â<b>\x80"): repair what removing it joined.
+        text = fix_mojibake(text)
     cleaned = " ".join(text.split())
     return cleaned or None
 

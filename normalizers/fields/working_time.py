@@ -17,12 +17,13 @@ from aggregator.schema import WorkingTime
 from normalizers.fields.literals import Gated, fold
 from normalizers.fields.phrases import (
     RuleSet,
-    code_key,
     compile_negation,
     compile_rules,
     find_hits,
     is_short,
+    listed_codes,
     prepare,
+    whole_code,
 )
 from normalizers.vocab import load_vocab
 
@@ -40,6 +41,7 @@ class _Vocabulary:
     bare: tuple[Gated, ...]
     weekly_min: float
     monthly_min: float
+    longest_code: int = 0
 
 
 @cache
@@ -50,10 +52,9 @@ def _vocabulary() -> _Vocabulary:
     def patterns(key: str) -> tuple[Gated, ...]:
         return tuple(Gated.of(re.compile(p, re.IGNORECASE)) for p in hours[key])
 
+    codes = {str(k): (WorkingTime(v) if v is not None else None) for k, v in data["codes"].items()}
     return _Vocabulary(
-        codes={
-            str(k): (WorkingTime(v) if v is not None else None) for k, v in data["codes"].items()
-        },
+        codes=codes,
         rules=compile_rules(data["phrases"]),
         negation=compile_negation(data["negations"]),
         weekly=patterns("weekly"),
@@ -61,6 +62,7 @@ def _vocabulary() -> _Vocabulary:
         bare=patterns("bare"),
         weekly_min=float(data["full_time_min_weekly_hours"]),
         monthly_min=float(data["full_time_min_monthly_hours"]),
+        longest_code=max(map(len, codes), default=0),
     )
 
 
@@ -100,11 +102,11 @@ def _from_hours(text: str, vocab: _Vocabulary) -> WorkingTime | None:
 
 def _read(text: str, vocab: _Vocabulary) -> WorkingTime | str | None:
     """One text's answer: a value, None (silent) or ``_EITHER`` (both are offered)."""
-    key = code_key(text)
-    if key in vocab.codes:
+    key = whole_code(text, vocab.codes, vocab.longest_code)
+    if key is not None:
         return vocab.codes[key]
-    parts = [code_key(part) for part in _LIST_SEPARATORS.split(text) if part.strip()]
-    if len(parts) > 1 and all(part in vocab.codes for part in parts):
+    parts = listed_codes(text, vocab.codes, _LIST_SEPARATORS)
+    if parts is not None:
         values = {vocab.codes[part] for part in parts} - {None}
         return values.pop() if len(values) == 1 else _EITHER
     for hit in find_hits(text, vocab.rules, vocab.negation):

@@ -35,6 +35,17 @@ def _salary(data: dict[str, object], ctx: SourceContext) -> Salary | None:
     return salary_from_structured(data.get("salary_min"), data.get("salary_max"), currency, None)
 
 
+def _contract(data: dict[str, object]) -> str | None:
+    """``contract_type`` is "permanent" or "contract"; "contract" is any non-permanent job.
+
+    Adzuna folds CDD, intérim and freelance into "contract" (the sandbox's truth splits it
+    about evenly between fixed-term and temporary), so it names no family: the description
+    ("Contrat : CDD") tells it, else the contract type stays null.
+    """
+    value = text_of(data.get("contract_type"))
+    return None if value is not None and value.lower() == "contract" else value
+
+
 def map_record(record: RawRecord, ctx: SourceContext) -> Posting | None:
     """Map one Adzuna result."""
     data = record.data
@@ -42,6 +53,8 @@ def map_record(record: RawRecord, ctx: SourceContext) -> Posting | None:
     area = [part for part in area if part]
     return build_posting(
         ctx,
+        contract_from_description=True,
+        working_time_from_description=True,
         source_offer_id=record.source_offer_id,
         url=record.url or text_of(data.get("redirect_url")),
         title=text_of(data.get("title")),
@@ -52,7 +65,7 @@ def map_record(record: RawRecord, ctx: SourceContext) -> Posting | None:
         region=area[1] if len(area) > 2 else None,
         latitude=data.get("latitude"),
         longitude=data.get("longitude"),
-        contract_texts=[text_of(data.get("contract_type"))],
+        contract_texts=[_contract(data)],
         working_time_texts=[text_of(data.get("contract_time"))],
         remote_from_description=True,
         salary=_salary(data, ctx),

@@ -48,6 +48,8 @@ def map_record(record: RawRecord, ctx: SourceContext) -> Posting | None:
     employment = text_of(data.get("employmentType"))
     return build_posting(
         ctx,
+        contract_from_description=True,
+        working_time_from_description=True,
         source_offer_id=record.source_offer_id,
         url=record.url or text_of(data.get("jobUrl")),
         title=text_of(data.get("title")),

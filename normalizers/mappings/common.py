@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 from pydantic import ValidationError
 
-from aggregator.schema import REQUIRED_POSTING_FIELDS, Posting
+from aggregator.schema import REQUIRED_POSTING_FIELDS, ContractType, Posting
 from normalizers.fields.contract import parse_contract_type
 from normalizers.fields.dates import parse_date, parse_expiry
 from normalizers.fields.language import detect_language
@@ -52,11 +52,18 @@ def _safe(ctx: SourceContext, field: str, raw: object, call: Callable[[], T]) ->
         return None
 
 
+# A plain absolute http(s) URL, the common case: ``urlsplit`` would find this scheme, a
+# non-empty host and no white space, so the answer is the text itself without splitting it.
+_PLAIN_URL = re.compile(r"[hH][tT][tT][pP][sS]?://[A-Za-z0-9._~-]+(?::[0-9]*)?(?:[/?#][!-~]*)?")
+
+
 def absolute_url(value: object, base: str | None) -> str | None:
     """``value`` as an absolute http(s) URL (joined to ``base`` when relative), else None."""
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
+    if _PLAIN_URL.fullmatch(text):
+        return text
     if base and not urlsplit(text).scheme:
         text = urljoin(base, text)
     parts = urlsplit(text)
@@ -136,6 +143,8 @@ def build_posting(
     remote_texts: Iterable[str | None] = (),
     remote_flag: bool | str | None = None,
     remote_from_description: bool = False,
+    contract_from_description: bool = False,
+    working_time_from_description: bool = False,
     salary: Salary | None = None,
     salary_from_description: bool = False,
     salary_raw: str | None = None,
@@ -149,8 +158,12 @@ def build_posting(
     Remote work is read from ``remote_flag``, then ``remote_texts``, the location and the
     title; ``remote_from_description`` adds the description text as a last resort, for
     formats with no remote field at all; ``salary_from_description`` likewise reads the
-    pay sentence of the description when no salary is given. The source's overrides
-    (:mod:`normalizers.mappings.overrides`) fill what the offer leaves unsaid.
+    pay sentence of the description when no salary is given. ``contract_from_description``
+    and ``working_time_from_description`` read the description when the fields and the
+    title tell nothing; a contract read as ``temporary`` (schema.org ``TEMPORARY``, any
+    time-limited job) is refined to ``fixed_term`` when the description says CDD. The
+    source's overrides (:mod:`normalizers.mappings.overrides`) fill what the offer leaves
+    unsaid.
     """
     offer_id = str(source_offer_id).strip() if source_offer_id is not None else ""
     if not offer_id:
@@ -220,6 +233,12 @@ def build_posting(
         problem(ctx, "contract_type", contract, "contract type not recognised")
     if hours and working_time is None and contract_type is None:
         problem(ctx, "working_time", hours, "working time not recognised")
+    if contract_from_description and text and contract_type in (None, ContractType.TEMPORARY):
+        described = _safe(ctx, "contract_type", "", lambda: parse_contract_type(text))
+        if contract_type is None or described is ContractType.FIXED_TERM:
+            contract_type = described or contract_type
+    if working_time_from_description and text and working_time is None:
+        working_time = _safe(ctx, "working_time", "", lambda: parse_working_time(text))
     contract_type = contract_type or overrides.contract_type
     working_time = working_time or overrides.working_time
     remote_hints = [*_texts(remote_texts), *_texts([location_raw, clean_title])]

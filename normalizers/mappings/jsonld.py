@@ -70,6 +70,8 @@ def map_record(record: RawRecord, ctx: SourceContext) -> Posting | None:
     )
     return build_posting(
         ctx,
+        contract_from_description=True,
+        working_time_from_description=True,
         source_offer_id=record.source_offer_id,
         url=record.url or text_of(data.get("url")),
         title=text_of(data.get("title")),

@@ -48,6 +48,8 @@ def map_record(record: RawRecord, ctx: SourceContext) -> Posting | None:
     language = text_of(dig(data, "language", "code"))
     return build_posting(
         ctx,
+        contract_from_description=True,
+        working_time_from_description=True,
         source_offer_id=record.source_offer_id,
         url=record.url or public_url(data),
         title=text_of(data.get("name")),

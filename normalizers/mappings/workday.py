@@ -30,6 +30,8 @@ def map_record(record: RawRecord, ctx: SourceContext) -> Posting | None:
     time_type = text_of(info.get("timeType"))
     return build_posting(
         ctx,
+        contract_from_description=True,
+        working_time_from_description=True,
         source_offer_id=record.source_offer_id,
         url=record.url or text_of(info.get("externalUrl")),
         title=text_of(info.get("title")),

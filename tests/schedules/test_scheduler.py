@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from aggregator.store.database import open_store
+from schedules.maintenance import MAINTENANCE
 from schedules.tables import apscheduler_jobs, scheduler_lease
 from tests.schedules.conftest import Ops, all_runs, running_ids, wait_for, write_catalogue
 
@@ -72,7 +73,7 @@ def test_jobs_fire_on_time_never_overlap_and_missed_runs_coalesce_after_a_restar
     assert len(_fired(log, "slow")) == 1
     assert _fired(log, "daily") == []  # its next run is tomorrow, not at every restart
     assert "daily" not in [r.source for r in all_runs(ops.url)[before:]]
-    assert _count(ops.url, apscheduler_jobs) == 3 + 2  # one job per source + maintenance
+    assert _count(ops.url, apscheduler_jobs) == 3 + len(MAINTENANCE)  # per source + upkeep
     line = next(json.loads(x) for x in log.splitlines() if "jobs reconciled" in x)
     assert "0 added" in line["msg"] and "3 kept" in line["msg"]
 
