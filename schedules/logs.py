@@ -64,7 +64,8 @@ class ContextFilter(logging.Filter):
             )
             record.source = getattr(spider, "name", None) or _SOURCE.get()
         if getattr(record, "run_id", None) is None:
-            record.run_id = _RUNS_BY_SOURCE.get(record.source) or _RUN_ID.get()
+            source = getattr(record, "source", None)
+            record.run_id = (_RUNS_BY_SOURCE.get(source) if source else None) or _RUN_ID.get()
         record.__dict__.pop("spider", None)
         record.__dict__.pop("crawler", None)
         return True

@@ -14,6 +14,7 @@ Create Date: 2026-11-27
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -62,7 +63,7 @@ FIELDS = (
 MEMBER_POSTING_FIELDS = ("source", "source_offer_id", "url", "posted_at", "first_seen_at")
 
 
-def _offer_columns() -> list[sa.Column[object]]:
+def _offer_columns() -> list[sa.Column[Any]]:
     return [
         sa.Column("url", sa.Text(), nullable=False),
         sa.Column("apply_url", sa.Text(), nullable=True),
