@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from sqlalchemy import select
 
@@ -123,7 +122,6 @@ def crawl(
             collector.note_error(str(exc))
             continue
         crawler = process.create_crawler(_spider_class(entry, polite))
-        crawler.signals.connect(_closed_handler(collector), signal=signals.spider_closed)
         process.crawl(
             crawler,
             source=entry,
@@ -162,10 +160,3 @@ def crawl(
 
 def _warnings_only(record: logging.LogRecord) -> bool:
     return record.levelno >= logging.WARNING
-
-
-def _closed_handler(collector: CrawlCollector) -> Callable[..., None]:
-    def closed(spider: Any, reason: str) -> None:
-        collector.close_reason = reason
-
-    return closed

@@ -2,8 +2,8 @@
 
 ftfy costs about a millisecond per 5 KB (its badness regex and eight translation passes run
 over every character), while almost every offer is clean. ftfy fixes each line on its own, so
-we split a text into lines and markup-free runs and hand ftfy only the pieces that show a
-trace of what it repairs: a UTF-8 lead byte read as Latin-1/cp1252 ("Ã©", "â€™", "Â "), C1
+we split a text into lines and hand ftfy only the lines that show a trace of what it repairs
+(a whole line, as ftfy itself would see it, so the result is ftfy's): a UTF-8 lead byte read as Latin-1/cp1252 ("Ã©", "â€™", "Â "), C1
 controls, the characters its other fixers rewrite (controls, ligatures, full-width forms,
 odd line breaks, surrogates) or non-NFC text. Other pieces pass through untouched.
 """
@@ -18,8 +18,8 @@ from ftfy.chardata import CONTROL_CHARS, LIGATURES, WIDTH_MAP
 
 _CONFIG = ftfy.TextFixerConfig(unescape_html=False, uncurl_quotes=False, explain=False)
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00]")
-# A piece is a run of text up to a line break or markup, or one tag.
-_PIECE = re.compile(r"<[^<>\n]*>|[^<\n]+\n?|[<\n]")
+# A piece is one line with its line break (ftfy decides line by line).
+_PIECE = re.compile(r"[^\n]*\n|[^\n]+")
 
 
 def _char_class(codes: set[int]) -> str:
