@@ -5,46 +5,40 @@ reaches the clusters the in-memory engine would. Each ``(block, cluster)`` row c
 representatives holding it; ``seq`` is when the cluster last registered the block. A block
 that outgrew the cap is pruned when it is next read (the memory index evicts at insert time;
 the survivors are the same: the ``cap`` most recently registered clusters).
+
+:class:`SqlBlockIndex` is a working set for one transaction: the rows of the blocks a batch
+touches are read in bulk (one query per few hundred blocks, not one per posting), votes are
+counted in memory, and changes are written back in bulk by :meth:`SqlBlockIndex.flush`.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, and_, bindparam, delete, select, text, update
+from sqlalchemy import Connection, text
 
 from aggregator.dedupe_store.codec import block_hash
-from aggregator.dedupe_store.tables import dedupe_blocks, dedupe_clusters
+from aggregator.dedupe_store.rawsql import execute_many, fetch_in
 from dedupe.blocking import block_weight
 
-_IN_CHUNK = 500
-_CANDIDATES = (
-    select(
-        dedupe_blocks.c.block,
-        dedupe_blocks.c.cluster_id,
-        dedupe_blocks.c.seq,
-        dedupe_clusters.c.recency,
-    )
-    .join(dedupe_clusters, dedupe_clusters.c.cluster_id == dedupe_blocks.c.cluster_id)
-    .where(dedupe_blocks.c.block.in_(bindparam("blocks", expanding=True)))
+_READ_BLOCKS = (
+    "SELECT b.block, b.cluster_id, b.refs, b.seq, c.recency FROM dedupe_blocks b"
+    " JOIN dedupe_clusters c ON c.cluster_id = b.cluster_id WHERE b.block IN ({in})"
 )
-_PRUNE = delete(dedupe_blocks).where(
-    dedupe_blocks.c.block == bindparam("b_block"), dedupe_blocks.c.seq < bindparam("b_seq")
-)
-
-
 # ``ON CONFLICT ... DO UPDATE`` reads the same on SQLite (3.24+) and PostgreSQL; as text the
 # statements are compiled once (SQLAlchemy does not cache its dialect upsert constructs).
-ADD_BLOCKS = text(
-    "INSERT INTO dedupe_blocks (block, cluster_id, refs, seq) VALUES (:block, :cluster_id, 1, :seq)"
-    " ON CONFLICT (block, cluster_id) DO UPDATE SET refs = dedupe_blocks.refs + 1,"
-    " seq = excluded.seq"
+_PUT_BLOCKS = (
+    "INSERT INTO dedupe_blocks (block, cluster_id, refs, seq) VALUES ({p}, {p}, {p}, {p})"
+    " ON CONFLICT (block, cluster_id) DO UPDATE SET refs = excluded.refs, seq = excluded.seq"
 )
+_DROP_BLOCKS = "DELETE FROM dedupe_blocks WHERE block = {p} AND cluster_id = {p}"
 TOUCH_CLUSTER = text(
     "INSERT INTO dedupe_clusters (cluster_id, recency) VALUES (:cluster_id, :recency)"
     " ON CONFLICT (cluster_id) DO UPDATE SET recency = excluded.recency"
 )
+DROP_CLUSTER = text("DELETE FROM dedupe_clusters WHERE cluster_id = :cluster_id")
 SET_STATE = text(
     "INSERT INTO dedupe_state (name, value) VALUES (:name, :value)"
     " ON CONFLICT (name) DO UPDATE SET value = excluded.value"
@@ -52,55 +46,129 @@ SET_STATE = text(
 
 
 class SqlBlockIndex:
-    """Block registrations of clusters, read and written on the caller's connection."""
+    """The blocks a transaction reads, in memory, with its registrations written back in bulk.
+
+    ``_rows`` holds every row of each loaded block (cluster -> [refs, seq]); ``_dirty`` the
+    (block, cluster) pairs to write back (absent from ``_rows``: delete). Only one index may
+    write the tables within a transaction.
+    """
 
     def __init__(self, conn: Connection, cap: int = 200) -> None:
         self.conn = conn
         self.cap = cap
+        self._rows: dict[int, dict[str, list[int]]] = {}
+        self._recency: dict[str, int] = {}
+        self._dirty: set[tuple[int, str]] = set()
+        self._touched: set[str] = set()
+        self._dropped: set[str] = set()
+        self._hashes: dict[str, int] = {}
+
+    def hashes(self, blocks: Iterable[str]) -> list[int]:
+        """Block keys as 64-bit hashes (memoized for the transaction), duplicates dropped."""
+        memo = self._hashes
+        out: dict[int, None] = {}
+        for name in blocks:
+            h = memo.get(name)
+            if h is None:
+                h = memo[name] = block_hash(name)
+            out[h] = None
+        return list(out)
+
+    def load(self, hashes: Iterable[int]) -> None:
+        """Read the rows of blocks not read yet (all their clusters, with recency)."""
+        wanted = [h for h in dict.fromkeys(hashes) if h not in self._rows]
+        if not wanted:
+            return
+        for h in wanted:
+            self._rows[h] = {}
+        for block, cluster_id, refs, seq, recency in fetch_in(self.conn, _READ_BLOCKS, wanted):
+            self._rows[block][cluster_id] = [refs, seq]
+            self._recency.setdefault(cluster_id, recency)
 
     def add(self, cluster_id: str, hashes: Sequence[int], clock: int) -> None:
         """Register a cluster under block hashes at time ``clock``."""
-        self.conn.execute(TOUCH_CLUSTER, {"cluster_id": cluster_id, "recency": clock})
-        unique = list(dict.fromkeys(hashes))
-        if unique:
-            self.conn.execute(
-                ADD_BLOCKS, [{"block": h, "cluster_id": cluster_id, "seq": clock} for h in unique]
-            )
+        self._recency[cluster_id] = clock
+        self._touched.add(cluster_id)
+        self._dropped.discard(cluster_id)
+        self.load(hashes)
+        for h in dict.fromkeys(hashes):
+            entry = self._rows[h].get(cluster_id)
+            if entry is None:
+                self._rows[h][cluster_id] = [1, clock]
+            else:
+                entry[0] += 1
+                entry[1] = clock
+            self._dirty.add((h, cluster_id))
 
     def remove(self, cluster_id: str, hashes: Sequence[int]) -> None:
         """Drop one representative's registrations (a block another one holds stays)."""
-        unique = list(dict.fromkeys(hashes))
-        table = dedupe_blocks.c
-        for start in range(0, len(unique), _IN_CHUNK):
-            chunk = unique[start : start + _IN_CHUNK]
-            mine = and_(table.cluster_id == cluster_id, table.block.in_(chunk))
-            self.conn.execute(update(dedupe_blocks).where(mine).values(refs=table.refs - 1))
-            self.conn.execute(delete(dedupe_blocks).where(mine, table.refs <= 0))
+        self.load(hashes)
+        for h in dict.fromkeys(hashes):
+            entry = self._rows[h].get(cluster_id)
+            if entry is None:
+                continue
+            entry[0] -= 1
+            if entry[0] <= 0:
+                del self._rows[h][cluster_id]
+            self._dirty.add((h, cluster_id))
+
+    def drop_cluster(self, cluster_id: str) -> None:
+        """Forget an emptied cluster's recency row."""
+        self._recency.pop(cluster_id, None)
+        self._touched.discard(cluster_id)
+        self._dropped.add(cluster_id)
 
     def candidates(self, blocks: Sequence[str], limit: int) -> list[str]:
         """Clusters sharing the most (weighted) blocks, then the most recently registered."""
         weights: dict[int, int] = {}
         for name in dict.fromkeys(blocks):
-            weights.setdefault(block_hash(name), block_weight(name))
+            (h,) = self.hashes((name,))
+            weights.setdefault(h, block_weight(name))
         if not weights or limit <= 0:
             return []
-        by_block: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
-        for block, cluster_id, seq, recency in self.conn.execute(
-            _CANDIDATES, {"blocks": list(weights)}
-        ):
-            by_block[block].append((seq, cluster_id, recency))
+        self.load(weights)
         votes: dict[str, int] = defaultdict(int)
-        recent: dict[str, int] = {}
-        for block, entries in by_block.items():
+        for h, weight in weights.items():
+            entries = self._rows[h]
             if len(entries) > self.cap:
-                entries.sort(reverse=True)
-                self._prune(block, entries[self.cap - 1][0])
-                del entries[self.cap :]
-            for _, cluster_id, recency in entries:
-                votes[cluster_id] += weights[block]
-                recent[cluster_id] = recency
-        ranked = sorted(votes, key=lambda cid: (-votes[cid], -recent[cid]))
-        return ranked[:limit]
+                self._prune(h, entries)
+            for cluster_id in entries:
+                votes[cluster_id] += weight
+        recent = self._recency
+        return heapq.nsmallest(limit, votes, key=lambda cid: (-votes[cid], -recent[cid]))
 
-    def _prune(self, block: int, oldest_kept: int) -> None:
-        self.conn.execute(_PRUNE, {"b_block": block, "b_seq": oldest_kept})
+    def _prune(self, h: int, entries: dict[str, list[int]]) -> None:
+        """Keep the ``cap`` most recently registered clusters of a block."""
+        ordered = sorted(entries.items(), key=lambda item: item[1][1], reverse=True)
+        for cluster_id, _ in ordered[self.cap :]:
+            del entries[cluster_id]
+            self._dirty.add((h, cluster_id))
+
+    def flush(self) -> None:
+        """Write registrations, removals, prunes and cluster recency back (bulk statements)."""
+        puts: list[tuple[int, str, int, int]] = []
+        drops: list[tuple[int, str]] = []
+        for h, cluster_id in self._dirty:
+            entry = self._rows[h].get(cluster_id)
+            if entry is None:
+                drops.append((h, cluster_id))
+            else:
+                puts.append((h, cluster_id, entry[0], entry[1]))
+        execute_many(self.conn, _DROP_BLOCKS, sorted(drops))
+        execute_many(self.conn, _PUT_BLOCKS, sorted(puts))  # sorted: a stable lock order
+        if self._dropped:
+            self.conn.execute(DROP_CLUSTER, [{"cluster_id": c} for c in sorted(self._dropped)])
+        if self._touched:
+            self.conn.execute(
+                TOUCH_CLUSTER,
+                [{"cluster_id": c, "recency": self._recency[c]} for c in sorted(self._touched)],
+            )
+        self._dirty.clear()
+        self._touched.clear()
+        self._dropped.clear()
+
+    def forget(self) -> None:
+        """Drop what was read (after statements outside this index changed the tables)."""
+        self.flush()
+        self._rows.clear()
+        self._recency.clear()

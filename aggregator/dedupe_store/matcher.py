@@ -13,12 +13,16 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
 
+from aggregator.dedupe_store.keycache import KeysCache
 from aggregator.dedupe_store.rows import posting_rows, to_record
-from aggregator.dedupe_store.source import KeysCache, SqlCandidateSource
+from aggregator.dedupe_store.source import SqlCandidateSource
 from aggregator.dedupe_store.tables import dedupe_members
 from aggregator.store.models import OfferPosting
 from aggregator.store.offers import Link, offer_id_for
+from dedupe.blocking import block_keys
 from dedupe.engine import Assignment, Deduper
+from dedupe.keys import compute_keys
+from dedupe.records import DedupeRecord
 from dedupe.scoring import DEFAULT_CONFIG, MatchConfig
 
 _links = OfferPosting.__table__
@@ -60,11 +64,20 @@ class DedupeMatcher:
             return {}
         engine, source = self.deduper(conn)
         source.register(rows)
-        assignments = engine.add(to_record(row) for row in rows)
+        records = [to_record(row) for row in rows]
+        assignments = self.assign(engine, source, records)
         ids = {f"{row['source']}:{row['source_offer_id']}": row["id"] for row in rows}
-        note_assignments(conn, assignments, ids)
+        note_assignments(conn, source, assignments, ids)
         source.flush()
         return _links_for(conn, assignments, ids)
+
+    def assign(
+        self, engine: Deduper, source: SqlCandidateSource, records: Sequence[DedupeRecord]
+    ) -> list[Assignment]:
+        """Run the engine on registered records, their candidates read in bulk beforehand."""
+        # the engine computes keys again: it takes records, not keys (see docs/dedupe.md)
+        source.prefetch([(r, block_keys(r, compute_keys(r))) for r in records], self.max_candidates)
+        return engine.add(records)
 
     def sync(self, conn: Connection, posting_ids: Sequence[int]) -> int:
         """Refresh the dedupe state of changed postings (see :func:`sync_members`)."""
@@ -96,14 +109,20 @@ def sync_members(conn: Connection, posting_ids: Sequence[int]) -> int:
 
 
 def note_assignments(
-    conn: Connection, assignments: Sequence[Assignment], ids: dict[str, int]
+    conn: Connection,
+    source: SqlCandidateSource,
+    assignments: Sequence[Assignment],
+    ids: dict[str, int],
 ) -> None:
     """Record rule, score and matched representative of members that joined a cluster."""
-    rows = [
-        {"b_id": ids[a.key], "rule": a.rule, "score": a.score, "matched": a.matched}
-        for a in assignments
-        if a.rule not in ("new", "known")
-    ]
+    rows = []
+    for a in assignments:
+        if a.rule in ("new", "known"):
+            continue
+        if not source.note(ids[a.key], a.rule, a.score, a.matched):
+            rows.append(
+                {"b_id": ids[a.key], "rule": a.rule, "score": a.score, "matched": a.matched}
+            )
     if rows:
         conn.execute(
             update(dedupe_members)

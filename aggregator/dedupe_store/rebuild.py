@@ -73,23 +73,24 @@ def rebuild(
     now: datetime,
     *,
     matcher: DedupeMatcher | None = None,
-    batch_size: int = 1000,
+    batch_size: int = 5000,
     progress: Callable[[int, int], None] | None = None,
 ) -> RebuildReport:
     """Recompute all clusters and bring ``offer_postings`` and ``offers`` in line with them."""
     matcher = matcher or DedupeMatcher()
     _clear(conn)
     ordered = canonical_ids(conn)
-    engine, source = matcher.deduper(conn)
     founders: dict[str, int] = {}
     placed: dict[int, tuple[str, str, float | None]] = {}  # posting -> (cluster, rule, score)
     for start in range(0, len(ordered), batch_size):
         ids = [pid for pid, _, _ in ordered[start : start + batch_size]]
         rows = list(posting_rows(conn, ids))
+        engine, source = matcher.deduper(conn)  # one working set per batch: memory stays flat
         source.register(rows)
         by_key = {f"{r['source']}:{r['source_offer_id']}": r["id"] for r in rows}
-        assignments = engine.add(to_record(row) for row in rows)
-        note_assignments(conn, assignments, by_key)
+        assignments = matcher.assign(engine, source, [to_record(row) for row in rows])
+        note_assignments(conn, source, assignments, by_key)
+        source.flush()
         for a in assignments:
             pid = by_key[a.key]
             if a.rule == "new":
@@ -99,7 +100,6 @@ def rebuild(
                 placed[pid] = (a.cluster_id, a.rule, round(a.score, 4))
         if progress:
             progress(min(start + batch_size, len(ordered)), len(ordered))
-    source.flush()
     conn.execute(SET_STATE, {"name": "keys_version", "value": keys_version()})
     names = {pid: (src, oid) for pid, src, oid in ordered}
     offer_of_cluster = {cid: offer_id_for(*names[pid]) for cid, pid in founders.items()}

@@ -5,26 +5,25 @@ Structure (cluster of each posting, representatives, join order, block keys) liv
 a posting closed or reopened by expiry is seen as such without any bookkeeping. Keys of
 representatives are cached (in their member row, and in a process-wide LRU keyed by content
 hash), because computing them costs more than the rest of a comparison.
+
+One source serves one batch as a working set: what the batch will read (block rows, cluster
+states, representatives) is loaded in a few bulk queries (:meth:`SqlCandidateSource.prefetch`),
+the engine's changes stay in memory, and :meth:`SqlCandidateSource.flush` writes them with one
+executemany per table. Rare operations (a changed or removed member) write at once.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 
-from aggregator.dedupe_store.codec import (
-    block_hash,
-    decode_keys,
-    encode_keys,
-    pack_blocks,
-    unpack_blocks,
-)
+from aggregator.dedupe_store.codec import decode_keys, encode_keys, pack_blocks, unpack_blocks
 from aggregator.dedupe_store.index import SET_STATE, SqlBlockIndex
+from aggregator.dedupe_store.keycache import KeysCache
 from aggregator.dedupe_store.rows import (
     RECORD_COLUMNS,
     posting_rows,
@@ -32,13 +31,27 @@ from aggregator.dedupe_store.rows import (
     split_key,
     to_record,
 )
-from aggregator.dedupe_store.tables import dedupe_clusters, dedupe_members, dedupe_state
-from dedupe.cluster import ClusterView, Representative
+from aggregator.dedupe_store.tables import dedupe_members, dedupe_state
+from dedupe.cluster import ClusterView, Representative, cluster_id_for
 from dedupe.keys import Keys, compute_keys
+from dedupe.records import DedupeRecord
 
 _LOCK_KEY = 7_301_006  # PostgreSQL advisory lock serializing dedupe writers
+_CHUNK = 500
 members = dedupe_members.c
-_VIEW_MEMBERS = (
+_clusters_in = members.cluster_id.in_(bindparam("clusters", expanding=True))
+_STATES = (
+    select(
+        members.cluster_id,
+        func.count(),
+        func.count(postings.c.closed_at),
+        func.max(postings.c.closed_at),
+    )
+    .join(postings, postings.c.id == members.posting_id)
+    .where(_clusters_in)
+    .group_by(members.cluster_id)
+)
+_REPS = (
     select(
         members.posting_id,
         members.cluster_id,
@@ -48,12 +61,11 @@ _VIEW_MEMBERS = (
         postings.c.closed_at,
     )
     .join(postings, postings.c.id == members.posting_id)
-    .where(members.cluster_id.in_(bindparam("clusters", expanding=True)))
+    .where(_clusters_in, members.rep_seq.is_not(None))
 )
 _CACHED_KEYS = select(members.posting_id, members.cached_keys).where(
     members.posting_id.in_(bindparam("ids", expanding=True))
 )
-_ADD_MEMBER = insert(dedupe_members)
 _MEMBER = select(members.cluster_id, members.rep_seq, members.blocks).where(
     members.posting_id == bindparam("b_id")
 )
@@ -69,42 +81,29 @@ _SAVE_REP = (
 )
 
 
-class KeysCache:
-    """Representatives by (posting id, content hash), least recently used dropped first.
+@dataclass(slots=True)
+class _State:
+    """What a view needs of a cluster: member and open counts, last close, representatives."""
 
-    Shared by the sources a long-lived matcher makes; the close date is not part of the
-    content hash, so callers put the live one back (:meth:`get`).
-    """
+    members: int = 0
+    open: int = 0
+    last_closed: datetime | None = None
+    reps: list[tuple[int, int]] = field(default_factory=list)  # (rep_seq, posting id)
 
-    def __init__(self, size: int = 50_000) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[int, str], Representative] = OrderedDict()
-
-    def get(
-        self, posting_id: int, content_hash: str, closed_at: datetime | None
-    ) -> Representative | None:
-        found = self._items.get((posting_id, content_hash))
-        if found is None:
-            return None
-        self._items.move_to_end((posting_id, content_hash))
-        if found.record.closed_at != closed_at:
-            found = Representative(replace(found.record, closed_at=closed_at), found.keys)
-            self._items[(posting_id, content_hash)] = found
-        return found
-
-    def put(self, posting_id: int, content_hash: str, rep: Representative) -> None:
-        self._items[(posting_id, content_hash)] = rep
-        self._items.move_to_end((posting_id, content_hash))
-        if len(self._items) > self.size:
-            self._items.popitem(last=False)
+    def join(self, closed_at: datetime | None) -> None:
+        self.members += 1
+        if closed_at is None:
+            self.open += 1
+        elif self.last_closed is None or closed_at > self.last_closed:
+            self.last_closed = closed_at
 
 
 class SqlCandidateSource:
     """Clusters and block keys in the ``dedupe_*`` tables (SQLite or PostgreSQL).
 
-    Create one per transaction; call :meth:`flush` before committing (it saves the clock).
-    Records handed to the engine must be registered first (:meth:`register`) so their keys
-    map to posting ids without a lookup.
+    Create one per transaction; call :meth:`flush` before committing. Records handed to the
+    engine must be registered first (:meth:`register`) so their keys map to posting ids
+    without a lookup.
     """
 
     def __init__(
@@ -117,7 +116,9 @@ class SqlCandidateSource:
         self.cache = cache if cache is not None else KeysCache()
         self._ids: dict[str, tuple[int, str]] = {}  # record key -> (posting id, content hash)
         self._where: dict[str, str | None] = {}  # known memberships of registered records
-        self._keys: dict[str, Keys] = {}  # keys of records seen in this transaction
+        self._states: dict[str, _State | None] = {}  # None: no such cluster
+        self._reps: dict[int, Representative] = {}  # representatives of loaded states
+        self._pending: dict[int, dict[str, Any]] = {}  # member rows to insert at flush
         stored = conn.scalar(select(dedupe_state.c.value).where(dedupe_state.c.name == "clock"))
         self.clock = int(stored) if stored is not None else 0
         self._saved_clock = self.clock if stored is not None else None
@@ -132,19 +133,40 @@ class SqlCandidateSource:
         ids = list(fresh)
         for key in fresh.values():
             self._where.setdefault(key, None)
-        for start in range(0, len(ids), 500):
+        for start in range(0, len(ids), _CHUNK):
             query = select(members.posting_id, members.cluster_id).where(
-                members.posting_id.in_(ids[start : start + 500])
+                members.posting_id.in_(ids[start : start + _CHUNK])
             )
             for posting_id, cluster_id in self.conn.execute(query):
                 self._where[fresh[posting_id]] = cluster_id
 
+    def prefetch(self, batch: Sequence[tuple[DedupeRecord, Sequence[str]]], limit: int) -> None:
+        """Load in bulk what assigning ``batch`` (records and their blocks) will read."""
+        self.index.load(h for _, blocks in batch for h in self.index.hashes(blocks))
+        wanted: dict[str, None] = {}
+        for record, blocks in batch:
+            wanted[cluster_id_for(record.key)] = None  # a founder's id may be taken
+            wanted.update(dict.fromkeys(self.index.candidates(blocks, limit)))
+        self._ensure(list(wanted))
+
+    def note(self, posting_id: int, rule: str, score: float, matched: str | None) -> bool:
+        """Set how a member added in this batch matched; False if it is already written."""
+        row = self._pending.get(posting_id)
+        if row is None:
+            return False
+        row.update(rule=rule, score=score, matched=matched)
+        return True
+
     def flush(self) -> None:
-        """Save the clock (call once, before the transaction commits)."""
-        if self._saved_clock == self.clock:
-            return
-        self.conn.execute(SET_STATE, {"name": "clock", "value": str(self.clock)})
-        self._saved_clock = self.clock
+        """Write the batch's members, block registrations and clock (before the commit)."""
+        if self._pending:
+            rows = [self._pending[pid] for pid in sorted(self._pending)]
+            self.conn.execute(insert(dedupe_members), rows)
+            self._pending.clear()
+        self.index.flush()
+        if self._saved_clock != self.clock:
+            self.conn.execute(SET_STATE, {"name": "clock", "value": str(self.clock)})
+            self._saved_clock = self.clock
 
     def _tick(self) -> int:
         self.clock += 1
@@ -164,6 +186,44 @@ class SqlCandidateSource:
             found = self._ids[key] = (row.id, row.content_hash)
         return found
 
+    def _ensure(self, cluster_ids: Sequence[str]) -> None:
+        """Load the states (and representatives) of clusters not loaded yet."""
+        missing = [cid for cid in dict.fromkeys(cluster_ids) if cid not in self._states]
+        if not missing:
+            return
+        for cid in missing:
+            self._states[cid] = None
+        unknown: dict[int, str | None] = {}
+        for start in range(0, len(missing), _CHUNK):
+            chunk = {"clusters": missing[start : start + _CHUNK]}
+            for cid, count, closed, last in self.conn.execute(_STATES, chunk):
+                self._states[cid] = _State(count, count - closed, last)
+            for row in self.conn.execute(_REPS, chunk):
+                state = self._states[row.cluster_id]
+                assert state is not None
+                state.reps.append((row.rep_seq, row.posting_id))
+                rep = self.cache.get(row.posting_id, row.content_hash, row.closed_at)
+                if rep is not None:
+                    self._reps[row.posting_id] = rep
+                else:
+                    unknown[row.posting_id] = row.keys_hash
+        if unknown:
+            self._reps.update(self._load(unknown))
+
+    def _load(self, wanted: dict[int, str | None]) -> dict[int, Representative]:
+        """Representatives not in the process cache: rows, then stored or computed keys."""
+        ids = list(wanted)
+        stored: dict[int, str | None] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = {"ids": ids[start : start + _CHUNK]}
+            stored.update((pid, keys) for pid, keys in self.conn.execute(_CACHED_KEYS, chunk))
+        return {
+            row["id"]: self._representative(
+                row, stored.get(row["id"]) if wanted[row["id"]] == row["content_hash"] else None
+            )
+            for row in posting_rows(self.conn, ids)
+        }
+
     # -- the CandidateSource protocol -------------------------------------------------------
 
     def candidate_clusters(self, blocks: Sequence[str], limit: int) -> list[str]:
@@ -172,49 +232,22 @@ class SqlCandidateSource:
 
     def views(self, cluster_ids: Sequence[str]) -> list[ClusterView]:
         """Representatives (records from ``postings``, cached keys) and close date per cluster."""
-        if not cluster_ids:
-            return []
-        closed: dict[str, list[datetime | None]] = {}
-        reps: dict[str, list[tuple[int, int]]] = {}
-        found: dict[int, Representative] = {}
-        missing: dict[int, str | None] = {}
-        for row in self.conn.execute(_VIEW_MEMBERS, {"clusters": list(cluster_ids)}):
-            closed.setdefault(row.cluster_id, []).append(row.closed_at)
-            if row.rep_seq is None:
-                continue
-            reps.setdefault(row.cluster_id, []).append((row.rep_seq, row.posting_id))
-            rep = self.cache.get(row.posting_id, row.content_hash, row.closed_at)
-            if rep is not None:
-                found[row.posting_id] = rep
-            else:
-                missing[row.posting_id] = row.keys_hash
-        if missing:
-            found.update(self._load(missing))
+        self._ensure(cluster_ids)
         out = []
         for cluster_id in cluster_ids:
-            if cluster_id not in closed:
+            state = self._states[cluster_id]
+            if state is None or not state.members:
                 continue  # emptied since its blocks were read
-            representatives = tuple(found[pid] for _, pid in sorted(reps.get(cluster_id, [])))
+            reps = tuple(self._reps[pid] for _, pid in sorted(state.reps))
             out.append(
                 ClusterView(
                     cluster_id=cluster_id,
-                    representatives=representatives,
-                    closed_at=_closed_at(closed[cluster_id]),
-                    sources=frozenset(r.record.source for r in representatives),
+                    representatives=reps,
+                    closed_at=None if state.open else state.last_closed,
+                    sources=frozenset(r.record.source for r in reps),
                 )
             )
         return out
-
-    def _load(self, wanted: dict[int, str | None]) -> dict[int, Representative]:
-        """Representatives not in the process cache: rows, then stored or computed keys."""
-        ids = list(wanted)
-        stored = {pid: keys for pid, keys in self.conn.execute(_CACHED_KEYS, {"ids": ids})}
-        return {
-            row["id"]: self._representative(
-                row, stored.get(row["id"]) if wanted[row["id"]] == row["content_hash"] else None
-            )
-            for row in posting_rows(self.conn, ids)
-        }
 
     def cluster_of(self, record_key: str) -> str | None:
         """Cluster holding a record (registered records are answered from memory)."""
@@ -228,35 +261,48 @@ class SqlCandidateSource:
     def add_member(
         self, cluster_id: str, member: Representative, blocks: Sequence[str] | None
     ) -> None:
-        """Add a record to a cluster; with blocks it becomes a representative."""
+        """Add a record to a cluster (written at :meth:`flush`); with blocks, a representative."""
         key = member.record.key
         posting_id, content_hash = self._posting(key)
-        self._keys[key] = member.keys
+        self._ensure([cluster_id])
+        state = self._states[cluster_id]
+        if state is None:
+            state = self._states[cluster_id] = _State()
+        state.join(member.record.closed_at)
         values: dict[str, Any] = {
             "posting_id": posting_id,
             "cluster_id": cluster_id,
             "seq": self._tick(),
             "rule": "new",
+            "score": None,
+            "matched": None,
+            "rep_seq": None,
+            "cached_keys": None,
+            "content_hash": None,
+            "blocks": None,
         }
         if blocks is not None:
-            hashes = list(dict.fromkeys(block_hash(b) for b in blocks))
+            hashes = self.index.hashes(blocks)
             values.update(self._rep_values(content_hash, member.keys, hashes))
-            self.conn.execute(_ADD_MEMBER, values)
             self.index.add(cluster_id, hashes, values["rep_seq"])
+            state.reps.append((values["rep_seq"], posting_id))
+            self._reps[posting_id] = member
             self.cache.put(posting_id, content_hash, member)
-        else:
-            self.conn.execute(_ADD_MEMBER, values)
+        self._pending[posting_id] = values
         self._where[key] = cluster_id
 
     def update_member(self, member: Representative, blocks: Sequence[str] | None) -> None:
         """A known record changed: a representative's keys and blocks are replaced."""
+        self.flush()
         key = member.record.key
         posting_id, content_hash = self._posting(key)
-        self._keys[key] = member.keys
         row = self.conn.execute(_MEMBER, {"b_id": posting_id}).first()
-        if row is None or row.rep_seq is None or blocks is None:
+        if row is None:
             return
-        hashes = list(dict.fromkeys(block_hash(b) for b in blocks))
+        self._forget(row.cluster_id)
+        if row.rep_seq is None or blocks is None:
+            return
+        hashes = self.index.hashes(blocks)
         self.index.remove(row.cluster_id, unpack_blocks(row.blocks))
         self.index.add(row.cluster_id, hashes, self._tick())
         values = self._rep_values(content_hash, member.keys, hashes)
@@ -266,11 +312,13 @@ class SqlCandidateSource:
 
     def remove_member(self, record_key: str) -> tuple[str, bool] | None:
         """Drop a record and its blocks."""
+        self.flush()
         posting_id, _ = self._posting(record_key)
         row = self.conn.execute(_MEMBER, {"b_id": posting_id}).first()
         self._where[record_key] = None
         if row is None:
             return None
+        self._forget(row.cluster_id)
         self.conn.execute(delete(dedupe_members).where(members.posting_id == posting_id))
         was_rep = row.rep_seq is not None
         if was_rep:
@@ -279,13 +327,12 @@ class SqlCandidateSource:
             select(members.posting_id).where(members.cluster_id == row.cluster_id).limit(1)
         )
         if left is None:
-            self.conn.execute(
-                delete(dedupe_clusters).where(dedupe_clusters.c.cluster_id == row.cluster_id)
-            )
+            self.index.drop_cluster(row.cluster_id)
         return row.cluster_id, was_rep
 
     def promotable(self, cluster_id: str) -> Representative | None:
         """Earliest-joined member that is not a representative."""
+        self.flush()
         posting_id = self.conn.scalar(
             select(members.posting_id)
             .where(members.cluster_id == cluster_id, members.rep_seq.is_(None))
@@ -299,18 +346,19 @@ class SqlCandidateSource:
 
     def promote(self, cluster_id: str, record_key: str, blocks: Sequence[str]) -> None:
         """Make a member a representative: register its blocks, cache its keys."""
+        self.flush()
+        self._forget(cluster_id)
         posting_id, content_hash = self._posting(record_key)
-        keys = self._keys.get(record_key)
-        if keys is None:
-            (row,) = posting_rows(self.conn, [posting_id])
-            keys = self._representative(row, None).keys
-        hashes = list(dict.fromkeys(block_hash(b) for b in blocks))
+        (row,) = posting_rows(self.conn, [posting_id])
+        keys = self._representative(row, None).keys
+        hashes = self.index.hashes(blocks)
         values = self._rep_values(content_hash, keys, hashes)
         self.conn.execute(_SAVE_REP, {"b_id": posting_id, **values})
         self.index.add(cluster_id, hashes, values["rep_seq"])
 
     def clusters(self) -> dict[str, list[str]]:
         """Every cluster with its record keys in join order."""
+        self.flush()
         query = (
             select(members.cluster_id, postings.c.source, postings.c.source_offer_id)
             .join(postings, postings.c.id == members.posting_id)
@@ -322,6 +370,10 @@ class SqlCandidateSource:
         return out
 
     # -- helpers ----------------------------------------------------------------------------
+
+    def _forget(self, cluster_id: str) -> None:
+        """Drop a loaded state whose rows are about to change outside the working set."""
+        self._states.pop(cluster_id, None)
 
     def _rep_values(self, content_hash: str, keys: Keys, hashes: list[int]) -> dict[str, Any]:
         """Member columns of a new representative (its rank, cached keys and blocks)."""
@@ -343,16 +395,6 @@ class SqlCandidateSource:
         rep = Representative(record, keys)
         self.cache.put(posting_id, content_hash, rep)
         return rep
-
-
-def _closed_at(stamps: Iterable[datetime | None]) -> datetime | None:
-    """None while any member is open, else the latest close."""
-    latest: datetime | None = None
-    for stamp in stamps:
-        if stamp is None:
-            return None
-        latest = stamp if latest is None or stamp > latest else latest
-    return latest
 
 
 __all__ = ["RECORD_COLUMNS", "KeysCache", "SqlCandidateSource"]

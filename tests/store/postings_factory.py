@@ -18,7 +18,9 @@ def full_posting(index: int = 1, **overrides: Any) -> dict[str, Any]:
         "apply_url": f"https://emploi.example.fr/offres/{index}/postuler",
         "title": f"Développeur·se Python confirmé(e) (H/F) – « Équipe Données {index} »",
         "company": f"Société {index} d'Électricité SAS",
-        "description": f"Vous rejoindrez l'équipe n°{index}… Œuvre, ça, naïve, 😀.\n\nMissions : ETL.",
+        "description": (
+            f"Vous rejoindrez l'équipe n°{index}… Œuvre, ça, naïve, 😀.\n\nMissions : ETL."
+        ),
         "description_html": "<p>Vous rejoindrez l'équipe…</p><ul><li>ETL</li></ul>",
         "location_raw": "75 - PARIS 15",
         "city": "Paris",
