@@ -16,6 +16,7 @@ def main(names: list[str]) -> int:
     chosen = [m for m in modules if not names or m.removeprefix("bench_") in names or m in names]
     for name in chosen:
         print(f"== {name}", flush=True)
+        sys.argv = [name]  # benchmarks with their own options take their defaults here
         importlib.import_module(f"benchmarks.{name}").main()
     return 0
 
