@@ -3,11 +3,14 @@
 The postings are the sandbox boards rendered in their wire formats, parsed and mapped by the
 real adapters (:func:`dedupe.market_data.normalized_market`, cached on disk). Prints one JSON
 line per measurement: ours and splink's pairwise and B-cubed precision / recall / F1 with
-wall times, then the cost per posting as the store grows.
+wall times, then the cost per posting as the store grows (CPU and wall time per posting, peak
+memory), the market replayed as later seasons to reach each size.
 
-``python -m benchmarks dedupe`` (env: ``DEDUPE_BENCH_SEEDS=1,2,3``, ``DEDUPE_BENCH_SCALES=1.0``,
-``DEDUPE_BENCH_SIZES=10000,100000``, ``DEDUPE_BENCH_SPLINK_MAX=40000``,
-``DEDUPE_MARKET_CACHE=~/.cache/job-aggregator/dedupe-market``).
+``python -m benchmarks dedupe`` runs a bounded default (seed 1 at scale 1.0, the curve at 10k
+and 100k: about 10 minutes with a cold market cache). Environment: ``DEDUPE_BENCH_SEEDS=1,2,3``,
+``DEDUPE_BENCH_SCALES=1.0``, ``DEDUPE_BENCH_SIZES=10000,100000``, ``DEDUPE_BENCH_1M=1`` (adds
+1,000,000 to the curve: about 15 minutes more), ``DEDUPE_BENCH_SPLINK_MAX=40000`` (largest
+market splink runs on), ``DEDUPE_MARKET_CACHE=~/.cache/job-aggregator/dedupe-market``.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ from dedupe.market_data import normalized_market
 from dedupe.records import DedupeRecord, posting_key
 
 SPLINK_THRESHOLDS = (0.5, 0.9, 0.99, 0.999, 0.9999)
-REPLICA_SHIFT = timedelta(days=120)  # each replica of the market is a later season
+REPLICA_SHIFT = timedelta(days=365)  # each replica of the market is a later year
+REPLICA_LIFE = timedelta(days=45)  # ... whose postings close before the next season opens
 
 
 def _env_list(name: str, default: str) -> list[str]:
@@ -58,11 +62,15 @@ def records_of(postings: Sequence[Posting]) -> list[DedupeRecord]:
 
 def run_ours(records: list[DedupeRecord], truth: dict[str, str]) -> dict[str, Any]:
     """Our dedupe from scratch on one market, timed, scored against the truth."""
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     deduper = Deduper()
     deduper.add(records)
-    seconds = time.perf_counter() - start
-    return {"seconds": round(seconds, 2), **_quality(evaluate(deduper.clusters(), truth))}
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
+        **_quality(evaluate(deduper.clusters(), truth)),
+    }
 
 
 def _splink_rows(records: list[DedupeRecord]) -> list[dict[str, Any]]:
@@ -154,50 +162,72 @@ def run_splink(records: list[DedupeRecord], truth: dict[str, str]) -> Iterator[d
 
 
 def replicated(records: list[DedupeRecord], copies: int) -> Iterator[DedupeRecord]:
-    """The market replayed ``copies`` times, each a later season with its own ids."""
+    """The market replayed ``copies`` times, each a later season with its own ids.
+
+    Every posting closes within its season, so a later season's copy of an ad is a new
+    vacancy (re-published long after the close), as a store that grows over years holds.
+    """
     for i in range(copies):
         shift = REPLICA_SHIFT * i
         for r in records:
+            posted = r.posted_at + shift if r.posted_at else None
+            closed = r.closed_at + shift if r.closed_at else None
             yield replace(
                 r,
                 key=f"r{i}/{r.key}",
                 source_offer_id=f"r{i}-{r.source_offer_id}",
-                url=f"{r.url}#r{i}",
-                posted_at=r.posted_at + shift if r.posted_at else None,
-                closed_at=r.closed_at + shift if r.closed_at else None,
+                url=f"{r.url}{'&' if '?' in r.url else '?'}season={i}",  # kept by url_key
+                posted_at=posted,
+                closed_at=closed or (posted + REPLICA_LIFE if posted else None),
             )
 
 
+def _peak_rss_mb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+def _timed_add(deduper: Deduper, batch: Sequence[DedupeRecord], step: int) -> tuple[float, float]:
+    """Wall and CPU seconds to add ``batch`` in store-sized increments of ``step``."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    for at in range(0, len(batch), step):
+        deduper.add(batch[at : at + step])
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
 def scaling(pool: list[DedupeRecord], sizes: Sequence[int], increment: int) -> None:
-    """Cost per posting from scratch at each size, then one increment into the largest."""
-    copies = max(sizes) // len(pool) + 1
-    for size in sizes:
+    """Cost per posting from scratch at each size, then one increment into the largest.
+
+    CPU time is reported beside wall time: on a shared machine it is the steadier figure.
+    """
+    copies = (max(sizes) + increment) // len(pool) + 1
+    for size in sorted(sizes):
         stream = replicated(pool, copies)
         batch = [next(stream) for _ in range(size)]
-        start = time.perf_counter()
         deduper = Deduper()
-        for at in range(0, size, 10_000):
-            deduper.add(batch[at : at + 10_000])
-        seconds = time.perf_counter() - start
+        wall, cpu = _timed_add(deduper, batch, 10_000)
         _emit(
             {
                 "bench": "dedupe_scaling",
                 "postings": size,
-                "seconds": round(seconds, 1),
-                "ms_per_posting": round(1000 * seconds / size, 3),
-                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+                "seconds": round(wall, 1),
+                "cpu_seconds": round(cpu, 1),
+                "ms_per_posting": round(1000 * wall / size, 3),
+                "cpu_ms_per_posting": round(1000 * cpu / size, 3),
+                "clusters": len(deduper.clusters()),
+                "peak_rss_mb": _peak_rss_mb(),
             }
         )
         if size == max(sizes):
             extra = [next(stream) for _ in range(increment)]
-            start = time.perf_counter()
-            deduper.add(extra)
+            wall, cpu = _timed_add(deduper, extra, increment)
             _emit(
                 {
                     "bench": "dedupe_increment",
                     "store": size,
                     "increment": len(extra),
-                    "seconds": round(time.perf_counter() - start, 2),
+                    "seconds": round(wall, 2),
+                    "cpu_seconds": round(cpu, 2),
+                    "peak_rss_mb": _peak_rss_mb(),
                 }
             )
         del batch, deduper
@@ -205,9 +235,11 @@ def scaling(pool: list[DedupeRecord], sizes: Sequence[int], increment: int) -> N
 
 def main() -> None:
     """Accuracy (ours and splink) per seed and scale, then the scaling curve."""
-    seeds = [int(s) for s in _env_list("DEDUPE_BENCH_SEEDS", "1,2,3")]
+    seeds = [int(s) for s in _env_list("DEDUPE_BENCH_SEEDS", "1")]
     scales = [float(s) for s in _env_list("DEDUPE_BENCH_SCALES", "1.0")]
     sizes = [int(s) for s in _env_list("DEDUPE_BENCH_SIZES", "10000,100000")]
+    if os.environ.get("DEDUPE_BENCH_1M", "") not in ("", "0"):
+        sizes.append(1_000_000)
     splink_max = int(os.environ.get("DEDUPE_BENCH_SPLINK_MAX", "40000"))
     pool: list[DedupeRecord] = []
     for scale in scales:
@@ -222,7 +254,7 @@ def main() -> None:
             if len(records) <= splink_max:
                 for row in run_splink(records, truth):
                     _emit({"bench": "dedupe_splink", **base, **row})
-    if sizes:
+    if sizes and pool:
         scaling(pool, sizes, increment=10_000)
 
 

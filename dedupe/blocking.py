@@ -8,7 +8,8 @@ LSH bands) find reworded copies. Blocks are capped to their most recent entries.
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+import heapq
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from dedupe.keys import Keys
@@ -38,8 +39,7 @@ def block_keys(record: DedupeRecord, keys: Keys) -> list[str]:
         out.append(f"fp:{keys.description.digest}")
         out.extend(f"lsh:{band}" for band in keys.description.band_keys())
     words = _title_words(keys)
-    if keys.company:
-        out.append(f"co:{keys.company}")
+    if keys.company:  # no company-wide block: a big employer's would hold hundreds of offers
         out.extend(f"cot:{keys.company}|{word}" for word in words)
     if place:
         out.extend(f"plt:{place}|{word}" for word in words)
@@ -60,7 +60,8 @@ class BlockIndex:
 
     def __init__(self, cap: int = 200) -> None:
         self.cap = cap
-        self._blocks: dict[str, OrderedDict[str, int]] = {}
+        # plain dicts keep insertion order at half an OrderedDict's memory (most blocks hold one)
+        self._blocks: dict[str, dict[str, int]] = {}
         self._recency: dict[str, int] = {}  # cluster id -> sequence number of its last add
         self._clock = 0
 
@@ -69,11 +70,10 @@ class BlockIndex:
         self._clock += 1
         self._recency[cluster_id] = self._clock
         for block in dict.fromkeys(blocks):
-            members = self._blocks.setdefault(block, OrderedDict())
-            members[cluster_id] = members.get(cluster_id, 0) + 1
-            members.move_to_end(cluster_id)
+            members = self._blocks.setdefault(block, {})
+            members[cluster_id] = members.pop(cluster_id, 0) + 1  # re-inserted: most recent
             if len(members) > self.cap:
-                members.popitem(last=False)
+                del members[next(iter(members))]
 
     def remove(self, cluster_id: str, blocks: Iterable[str]) -> None:
         """Unregister one representative's blocks of a cluster (empty blocks are dropped)."""
@@ -101,8 +101,8 @@ class BlockIndex:
                 for cluster_id in members:
                     votes[cluster_id] += weight
         recency = self._recency
-        ranked = sorted(votes.items(), key=lambda item: (-item[1], -recency[item[0]]))
-        return [cluster_id for cluster_id, _ in ranked[:limit]]
+        ranked = heapq.nlargest(limit, votes.items(), key=lambda item: (item[1], recency[item[0]]))
+        return [cluster_id for cluster_id, _ in ranked]
 
     def __len__(self) -> int:
         return len(self._blocks)

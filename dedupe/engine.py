@@ -9,7 +9,7 @@ candidate cluster whose representatives all accept it; otherwise it founds a new
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dedupe.blocking import block_keys
 from dedupe.cluster import CandidateSource, ClusterView, Representative, cluster_id_for
@@ -18,6 +18,7 @@ from dedupe.keys import compute_keys
 from dedupe.memory import MemoryCandidateSource
 from dedupe.records import DedupeRecord, canonical_order
 from dedupe.scoring import DEFAULT_CONFIG, MatchConfig, compare
+from dedupe.vetoes import place_veto
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +78,19 @@ class Deduper:
         self, member: Representative, blocks: list[str]
     ) -> tuple[ClusterView, MatchExplanation] | None:
         ids = self.source.candidate_clusters(blocks, self.max_candidates)
-        best: tuple[ClusterView, MatchExplanation] | None = None
+        accepted: list[tuple[ClusterView, MatchExplanation]] = []
         for view in self.source.views(ids):
             verdict = self._judge(member, view)
-            if verdict is None:
-                continue
-            if best is None or verdict.total > best[1].total:
-                best = (view, verdict)
+            if verdict is not None:
+                accepted.append((view, verdict))
+        if not accepted:
+            return None
+        best = max(accepted, key=lambda found: found[1].total)  # first of equals: rank order
+        if self.config.refuse_ambiguous and any(
+            _other_site(best[0], view, self.config) for view, _ in accepted if view is not best[0]
+        ):
+            # this copy fits two vacancies of different sites: joining either is a guess
+            return None
         return best
 
     def _judge(self, member: Representative, view: ClusterView) -> MatchExplanation | None:
@@ -108,8 +115,10 @@ class Deduper:
 
     def _assign(self, record: DedupeRecord) -> Assignment:
         known = self.source.cluster_of(record.key)
-        member = Representative(record, compute_keys(record))
-        blocks = block_keys(record, member.keys)
+        keys = compute_keys(record)
+        # the keys hold all that is compared: the raw text is not kept in the store
+        member = Representative(replace(record, description=""), keys)
+        blocks = block_keys(record, keys)
         if known is not None:
             self.source.update_member(member, blocks)
             return Assignment(record.key, known, "known", 1.0)
@@ -125,6 +134,13 @@ class Deduper:
         )
         self.source.add_member(view.cluster_id, member, blocks if is_rep else None)
         return Assignment(record.key, view.cluster_id, verdict.rule, verdict.total, verdict.right)
+
+
+def _other_site(a: ClusterView, b: ClusterView, config: MatchConfig) -> bool:
+    """Whether two clusters' founders are kept apart by their place (two sites of a chain)."""
+    fa, fb = a.representatives[0].keys, b.representatives[0].keys
+    veto = place_veto(fa, fb, config.max_km, config.max_site_km, config.split_site_km)
+    return veto is not None
 
 
 def canonical_batch(records: Iterable[DedupeRecord]) -> list[DedupeRecord]:

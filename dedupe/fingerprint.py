@@ -26,7 +26,7 @@ SHINGLE = 3
 MIN_TOKENS = 12  # fewer words than this: no signature (too little text to tell copies apart)
 PREFIX_CHARS = 600
 
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+|\s[•·▪\-*]\s")
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\x00[\x00\s]*|\s[•·▪\-*]\s")
 
 
 def _param(name: str, i: int) -> int:
@@ -82,13 +82,20 @@ def _boilerplate() -> re.Pattern[str]:
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, phrases)) + r")(?![a-z0-9])")
 
 
+def _pay_line(tokens: list[str], cues: frozenset[str]) -> bool:
+    """A sentence giving a salary: a number beside a pay word (boards word pay many ways)."""
+    return any(t in cues for t in tokens) and any(t[0].isdigit() for t in tokens)
+
+
 def normalize_description(text: str) -> list[str]:
-    """Folded word tokens of a description, minus the sentences that are board boilerplate."""
+    """Folded word tokens of a description, minus board boilerplate and pay lines."""
     boilerplate = _boilerplate()
+    cues = vocab().salary_cues
     kept: list[str] = []
-    for sentence in _SENTENCE.split(fold(text)):
+    marked = text.replace("\n", "\x00").replace("\r", "\x00")  # fold() keeps the NULs
+    for sentence in _SENTENCE.split(fold(marked)):
         tokens = words(sentence)
-        if tokens:
+        if tokens and not _pay_line(tokens, cues):
             joined = " ".join(tokens)
             if boilerplate.search(joined) is None:
                 kept.append(joined)

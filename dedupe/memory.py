@@ -18,26 +18,32 @@ class MemoryCandidateSource:
         self._reps: dict[str, list[str]] = {}  # founder first, then join order
         self._blocks: dict[str, tuple[str, ...]] = {}  # representative key -> its blocks
         self._where: dict[str, str] = {}
+        self._views: dict[str, ClusterView] = {}  # built on demand, dropped when a cluster changes
 
     def candidate_clusters(self, blocks: Sequence[str], limit: int) -> list[str]:
         """Ids of the clusters sharing the most blocks, best first."""
         return self.index.candidates(blocks, limit)
 
     def views(self, cluster_ids: Sequence[str]) -> list[ClusterView]:
-        """Representatives and close date of each cluster."""
+        """Representatives and close date of each cluster (cached until the cluster changes)."""
+        cache = self._views
         out = []
         for cluster_id in cluster_ids:
-            members = self._members[cluster_id]
-            reps = tuple(members[key] for key in self._reps[cluster_id])
-            out.append(
-                ClusterView(
-                    cluster_id=cluster_id,
-                    representatives=reps,
-                    closed_at=_closed_at(m.record.closed_at for m in members.values()),
-                    sources=frozenset(r.record.source for r in reps),
-                )
-            )
+            view = cache.get(cluster_id)
+            if view is None:
+                view = cache[cluster_id] = self._view(cluster_id)
+            out.append(view)
         return out
+
+    def _view(self, cluster_id: str) -> ClusterView:
+        members = self._members[cluster_id]
+        reps = tuple(members[key] for key in self._reps[cluster_id])
+        return ClusterView(
+            cluster_id=cluster_id,
+            representatives=reps,
+            closed_at=_closed_at(m.record.closed_at for m in members.values()),
+            sources=frozenset(r.record.source for r in reps),
+        )
 
     def cluster_of(self, record_key: str) -> str | None:
         """Cluster holding a record."""
@@ -48,6 +54,7 @@ class MemoryCandidateSource:
     ) -> None:
         """Add a record to a cluster, creating it; with blocks it becomes a representative."""
         key = member.record.key
+        self._views.pop(cluster_id, None)
         self._members.setdefault(cluster_id, {})[key] = member
         self._reps.setdefault(cluster_id, [])
         self._where[key] = cluster_id
@@ -58,6 +65,7 @@ class MemoryCandidateSource:
         """Replace a known record's data; a representative's blocks are re-registered."""
         key = member.record.key
         cluster_id = self._where[key]
+        self._views.pop(cluster_id, None)
         self._members[cluster_id][key] = member
         if key in self._blocks and blocks is not None:
             self.index.remove(cluster_id, self._blocks[key])
@@ -69,6 +77,7 @@ class MemoryCandidateSource:
         cluster_id = self._where.pop(record_key, None)
         if cluster_id is None:
             return None
+        self._views.pop(cluster_id, None)
         del self._members[cluster_id][record_key]
         was_rep = record_key in self._blocks
         if was_rep:
@@ -87,6 +96,7 @@ class MemoryCandidateSource:
 
     def promote(self, cluster_id: str, record_key: str, blocks: Sequence[str]) -> None:
         """Make a member a representative and index its blocks."""
+        self._views.pop(cluster_id, None)
         self._reps[cluster_id].append(record_key)
         self._blocks[record_key] = tuple(blocks)
         self.index.add(cluster_id, blocks)

@@ -9,17 +9,25 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dedupe.text import fold, words
 from dedupe.vocab import vocab
+from normalizers.gazetteer.folding import fold as gazetteer_fold
+from normalizers.gazetteer.store import get_gazetteer
 
 _BRACKETS = re.compile(r"\(.*?\)|\[.*?\]")
 _ORDINAL = re.compile(r"^\d+(?:e|er|eme|ieme|em|ere|nd|de)?$")
 _ROMAN_ORDINAL = re.compile(r"^[ivxl]+(?:e|er|eme|ieme)$")
 _ROMAN = re.compile(r"^[ivxl]+$")
-_ARRONDISSEMENT_CITIES = frozenset({"paris", "lyon", "marseille"})
+# Cities split into arrondissements, with their postal prefix (arrondissement n: prefix + nn).
+_ARRONDISSEMENTS = {"paris": ("750", 20), "lyon": ("690", 9), "marseille": ("130", 16)}
+ARRONDISSEMENT_CITIES = frozenset(_ARRONDISSEMENTS)
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50}
 _SAINTS = {"st": "saint", "ste": "sainte"}
 _POSTAL_FR = re.compile(r"^\d{5}$")
+CENTRE_KM = 0.1  # coordinates this close to the town's gazetteer centre are the town's only
+TOWN_POPULATION = 10_000  # a word names a town when the gazetteer has one this large
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +40,7 @@ class Place:
     country: str
     latitude: float | None = None
     longitude: float | None = None
+    precise: bool = False  # coordinates locate a site, not just the town (geocoded centre)
 
     @property
     def key(self) -> str:
@@ -47,11 +56,38 @@ def city_key(city: str | None) -> str:
     tokens = [_SAINTS.get(t, t) for t in words(text)]
     noise = vocab().city_noise
     kept = [t for t in tokens if t not in noise and not _ORDINAL.match(t)]
-    if kept and kept[0] in _ARRONDISSEMENT_CITIES:  # "Paris XVe": roman numerals only here
+    if kept and kept[0] in ARRONDISSEMENT_CITIES:  # "Paris XVe": roman numerals only here
         roman = (_ROMAN, _ROMAN_ORDINAL)
         kept = [kept[0], *(t for t in kept[1:] if not any(r.match(t) for r in roman))]
     joined = " ".join(kept)
     return vocab().city_aliases.get(joined, joined)
+
+
+def _roman(numeral: str) -> int:
+    values = [_ROMAN_VALUES[c] for c in numeral]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+def arrondissement_code(city: str | None) -> str:
+    """Postal code of the arrondissement a city field names ("Paris 15e" -> "75015"), or ""."""
+    if not city:
+        return ""
+    tokens = words(_BRACKETS.sub(" ", fold(city)))
+    first = next((t for t in tokens if not t[0].isdigit()), "")  # "75015 Paris": the city
+    if first not in _ARRONDISSEMENTS:
+        return ""
+    prefix, count = _ARRONDISSEMENTS[first]
+    for token in tokens:
+        if _POSTAL_FR.match(token) and token.startswith(prefix):
+            return token
+        number = 0
+        if _ORDINAL.match(token) and len(token.rstrip("abcdefghijklmnopqrstuvwxyz")) <= 2:
+            number = int(token.rstrip("abcdefghijklmnopqrstuvwxyz"))
+        elif _ROMAN.match(token) or _ROMAN_ORDINAL.match(token):
+            number = _roman(token.rstrip("eimr") if not _ROMAN.match(token) else token)
+        if 1 <= number <= count:
+            return f"{prefix}{number:02d}"
+    return ""
 
 
 def department(postal_code: str | None, country: str | None) -> str:
@@ -72,21 +108,80 @@ def make_place(
     longitude: float | None = None,
 ) -> Place:
     """Build the comparable place of a posting from its location fields."""
+    code = (postal_code or "").replace(" ", "").upper() or arrondissement_code(city)
     return Place(
         city=city_key(city),
-        department=department(postal_code, country),
-        postal_code=(postal_code or "").replace(" ", "").upper(),
+        department=department(code, country),
+        postal_code=code,
         country=country or "",
         latitude=latitude,
         longitude=longitude,
+        precise=is_site(city, country, latitude, longitude),
     )
+
+
+@lru_cache(maxsize=8192)
+def _town_centres(city: str, country: str) -> tuple[tuple[float, float], ...]:
+    """Gazetteer coordinates of the towns named ``city`` (in ``country`` when known)."""
+    found = get_gazetteer().cities(gazetteer_fold(city))
+    return tuple(
+        (c.latitude, c.longitude)
+        for c, _ in found
+        if c.latitude is not None and c.longitude is not None and country in ("", c.country)
+    )
+
+
+@lru_cache(maxsize=65536)
+def is_town(word: str) -> bool:
+    """Whether a folded word is the name of a town of some size (gazetteer lookup)."""
+    if len(word) < 3 or word.isdigit():
+        return False
+    found = get_gazetteer().cities(gazetteer_fold(word))
+    return any(c.population >= TOWN_POPULATION for c, _ in found)
+
+
+def is_site(
+    city: str | None, country: str | None, latitude: float | None, longitude: float | None
+) -> bool:
+    """Whether coordinates locate a site rather than the town: the normalizer geocodes a
+    posting without coordinates to its town's centre, which says nothing about the site.
+    """
+    if latitude is None or longitude is None or not city:
+        return False
+    for lat, lon in _town_centres(city, country or ""):
+        if _km(lat, lon, latitude, longitude) <= CENTRE_KM:
+            return False
+    return True
+
+
+def site_known(place: Place) -> bool:
+    """False for a place in a city of arrondissements given without its arrondissement.
+
+    A postal code or site coordinates locate the site; the city name alone (and the town
+    centre the normalizer geocodes it to) fits every site a chain has there.
+    """
+    if place.city not in ARRONDISSEMENT_CITIES or place.country not in ("", "FR"):
+        return True
+    return bool(place.postal_code) or place.precise
+
+
+def same_site(a: Place, b: Place, max_km: float) -> bool:
+    """Positive evidence of one site: the same postal code, or site coordinates close by."""
+    if a.postal_code and a.postal_code == b.postal_code:
+        return True
+    km = distance_km(a, b) if a.precise and b.precise else None
+    return km is not None and km <= max_km
 
 
 def distance_km(a: Place, b: Place) -> float | None:
     """Great-circle distance between two places with coordinates (None if either lacks them)."""
     if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
         return None
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    return _km(a.latitude, a.longitude, b.latitude, b.longitude)
+
+
+def _km(lat_a: float, lon_a: float, lat_b: float, lon_b: float) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (lat_a, lon_a, lat_b, lon_b))
     h = (
         math.sin((lat2 - lat1) / 2) ** 2
         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2

@@ -10,6 +10,7 @@ from rapidfuzz import fuzz
 from dedupe.explanation import MatchExplanation
 from dedupe.fingerprint import DescriptionPrint, containment
 from dedupe.keys import Keys, compute_keys
+from dedupe.places import same_site, site_known
 from dedupe.records import DedupeRecord, canonical_order
 from dedupe.vetoes import Veto, place_veto, republication_gap, terms_veto, text_veto
 
@@ -22,11 +23,13 @@ class MatchConfig:
     strict_threshold: float = 0.88  # when a side lacks a description or a place
     min_title: float = 0.65
     min_company: float = 0.85
-    min_description: float = 0.8  # both sides have a description of some length
+    min_description: float = 0.9  # both sides have a description of some length
     near_identical: float = 0.95  # description score proving a copy on its own
     min_date_unproven: float = 0.75  # date score needed otherwise (about 13 days apart)
     retitled_text: float = 0.97  # description score that lets a copy change its title
     min_date: float = 0.0  # date score a retitled copy needs beside that text
+    min_title_total: float = 0.8  # a retitled copy's title under this is left out of the total
+    retitled_date: float = 0.9  # ... when published within about a week of the other
     agency_opening: float = 0.97  # opening likeness two ads of a staffing agency need
     merge_agency_reposts: bool = False  # off: on the sandbox it costs more precision than it gains
     agency_title: float = 0.95  # an agency's repost of an employer's ad: title score needed
@@ -35,6 +38,11 @@ class MatchConfig:
     repost_days: float = 30.0  # re-publication within this many days of the close: a re-post
     new_vacancy_days: float = 60.0  # re-published later than this: a new vacancy
     max_km: float = 40.0
+    max_site_km: float = 3.0  # two site coordinates (not town centres) further apart: two sites
+    split_site_km: float = 1.5  # ... in Paris, Lyon, Marseille (arrondissements)
+    same_board_km: float = 1.0  # a board's two ads: same postal code or sites this close
+    split_city_site: bool = True  # in Paris, Lyon, Marseille both sides must locate the site
+    refuse_ambiguous: bool = True  # a copy two clusters of other sites accept joins neither
     weights: tuple[tuple[str, float], ...] = (
         ("title", 3.0),
         ("company", 2.0),
@@ -126,14 +134,24 @@ def compare(
     """
     if new.source == old.source and new.source_offer_id == old.source_offer_id:
         return MatchExplanation(new.key, old.key, {}, 1.0, True, "same_source_id")
-    veto: Veto | None = place_veto(new_keys, old_keys, config.max_km) or terms_veto(
-        new, old, new_keys, old_keys
-    )
+    veto: Veto | None = place_veto(
+        new_keys, old_keys, config.max_km, config.max_site_km, config.split_site_km
+    ) or terms_veto(new, old, new_keys, old_keys)
     gap = republication_gap(new.posted_at, closed_at)
     if veto is None and gap is not None and gap > config.new_vacancy_days:
         veto = Veto("republished", f"published {gap:.0f} days after the earlier copy closed")
     if veto is not None:
         return _no(new, old, f"veto:{veto.field}", [veto.reason])
+    if new.source == old.source and not same_site(
+        new_keys.place, old_keys.place, config.same_board_km
+    ):
+        # a board lists a chain's template once per site: its two ads must show the same site
+        reason = "one board's two ads must give the same postal code or site"
+        return _no(new, old, "same_board_place", [reason])
+    if config.split_city_site and not (site_known(new_keys.place) and site_known(old_keys.place)):
+        # a chain has several sites in a city of arrondissements: "Paris" alone fits them all
+        reason = f"{new_keys.place.city!r} has arrondissements: both sides must locate the site"
+        return _no(new, old, "site_unknown", [reason])
     title = title_score(new_keys, old_keys)
     fields: dict[str, float | None] = {"title": title}
     if new_keys.url == old_keys.url and title >= 0.8:
@@ -174,6 +192,9 @@ def compare(
     fields["salary"] = 1.0 if new_keys.salary and old_keys.salary else None
     weights = dict(config.weights)
     known = {name: value for name, value in fields.items() if value is not None}
+    if retitled and title < config.min_title_total and (date or 0.0) >= config.retitled_date:
+        # the same text published together proves the copy: a new title does not weigh
+        known.pop("title")
     total = sum(weights[n] * v for n, v in known.items()) / sum(weights[n] for n in known)
     needed, reasons = config.threshold, []
     if description is None or not both_places or company is None:

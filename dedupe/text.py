@@ -6,18 +6,20 @@ import re
 import unicodedata
 
 _NON_WORD = re.compile(r"[^a-z0-9+#]+")
-_SPACES = re.compile(r"\s+")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 # Letters a plain NFKD decomposition leaves alone but boards spell several ways.
-_SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "’": "'"})
+_SPECIAL = (("ß", "ss"), ("æ", "ae"), ("œ", "oe"), ("ø", "o"), ("ł", "l"), ("đ", "d"), ("’", "'"))
 
 
 def fold(text: str) -> str:
     """Casefold, strip accents, squeeze spaces: "Chargé  Clientèle" -> "charge clientele"."""
-    lowered = text.casefold().translate(_SPECIAL)
+    lowered = text.casefold()
     if not lowered.isascii():
+        for letter, spelled in _SPECIAL:  # replace() per letter: much faster than translate()
+            if letter in lowered:
+                lowered = lowered.replace(letter, spelled)
         lowered = _COMBINING.sub("", unicodedata.normalize("NFKD", lowered))
-    return _SPACES.sub(" ", lowered).strip()
+    return " ".join(lowered.split())
 
 
 def words(folded: str) -> list[str]:

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
+from dedupe.fingerprint import DescriptionPrint
 from dedupe.keys import Keys
-from dedupe.places import distance_km
+from dedupe.places import ARRONDISSEMENT_CITIES, distance_km, is_town
 from dedupe.records import DedupeRecord
 from dedupe.salary import salary_compatible
 from dedupe.vocab import vocab
@@ -26,11 +27,15 @@ class Veto:
     reason: str
 
 
-def place_veto(a: Keys, b: Keys, max_km: float) -> Veto | None:
+def place_veto(
+    a: Keys, b: Keys, max_km: float, max_site_km: float = 3.0, split_site_km: float = 1.5
+) -> Veto | None:
     """Different country, city (arrondissements collapsed), postal code, or far coordinates.
 
     Two copies of one vacancy give the same postal code when both give one (a chain's two
-    shops in one city differ only there), so a postal-code mismatch vetoes even in one city.
+    shops in one city differ only there), so a postal-code mismatch vetoes even in one city;
+    for the same reason two site coordinates (not town centres) must be close, closer still
+    in a city split into arrondissements, whose sites boards often give without one.
     """
     pa, pb = a.place, b.place
     if pa.country and pb.country and pa.country != pb.country:
@@ -44,6 +49,10 @@ def place_veto(a: Keys, b: Keys, max_km: float) -> Veto | None:
     km = distance_km(pa, pb)
     if km is not None and km > max_km:
         return Veto("place", f"coordinates {km:.0f} km apart")
+    if km is not None and pa.precise and pb.precise:
+        limit = split_site_km if pa.city in ARRONDISSEMENT_CITIES else max_site_km
+        if km > limit:
+            return Veto("place", f"sites {km:.1f} km apart")
     return None
 
 
@@ -93,12 +102,24 @@ def _named(own: Keys, other: Keys, names: tuple[str, ...]) -> bool:
     return all(other.description.mentions(name) is False for name in names)
 
 
+def _town_named_once(a: DescriptionPrint, b: DescriptionPrint) -> str | None:
+    """A town one text names where the other (over the span both cover) names none alike."""
+    span = min(len(a.prefix), len(b.prefix))
+    for own, other in ((a, b), (b, a)):
+        theirs = set(other.prefix.split())
+        for word in own.prefix[:span].split()[:-1]:  # the last word may be cut
+            if word not in theirs and is_town(word):
+                return word
+    return None
+
+
 def text_veto(a: Keys, b: Keys) -> Veto | None:
     """A town or employer only one side gives, named in its own text but not in the other's.
 
     Templated offers of one employer differ only by the town in their text, and job boards
     without a company field still name the employer in the first lines; when one copy lacks
-    the structured field, the name its twin's text gives must appear in its text too.
+    the structured field, the name its twin's text gives must appear in its text too. When
+    neither gives a town, a town word in one text and not in the other tells them apart.
     """
     for own, other in ((a, b), (b, a)):
         city = own.place.city
@@ -107,4 +128,8 @@ def text_veto(a: Keys, b: Keys) -> Veto | None:
             return Veto("place", f"{city!r} is named in one text only")
         if own.company and not other.company and _named(own, other, (own.company,)):
             return Veto("company", f"{own.company!r} is named in one text only")
+    if not a.place.city and not b.place.city and a.description and b.description:
+        town = _town_named_once(a.description, b.description)
+        if town is not None:
+            return Veto("place", f"{town!r} is named in one text only")
     return None

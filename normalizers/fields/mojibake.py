@@ -3,9 +3,10 @@
 ftfy costs about a millisecond per 5 KB (its badness regex and eight translation passes run
 over every character), while almost every offer is clean. ftfy fixes each line on its own, so
 we split a text into lines and hand ftfy only the lines that show a trace of what it repairs
-(a whole line, as ftfy itself would see it, so the result is ftfy's): a UTF-8 lead byte read as Latin-1/cp1252 ("Ã©", "â€™", "Â "), C1
-controls, the characters its other fixers rewrite (controls, ligatures, full-width forms,
-odd line breaks, surrogates) or non-NFC text. Other pieces pass through untouched.
+(a whole line, as ftfy itself would see it, so the result is ftfy's): a UTF-8 lead byte read
+as Latin-1/cp1252 ("Ã©", "â€™", "Â "), C1 controls, the characters its other fixers rewrite
+(controls, ligatures, full-width forms, odd line breaks, surrogates) or non-NFC text. Other
+lines pass through untouched.
 """
 
 from __future__ import annotations

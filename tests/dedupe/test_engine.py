@@ -111,3 +111,17 @@ def test_any_input_order_gives_the_same_clusters(shuffled: list[DedupeRecord]) -
     deduper = Deduper()
     deduper.add(shuffled)
     assert deduper.clusters() == reference.clusters()
+
+
+def test_a_copy_fitting_two_sites_joins_neither() -> None:
+    north = copy_of(BASE, "apec", "1", city="Toulouse", postal_code="31000")
+    north = replace(north, latitude=43.6300, longitude=1.4000)
+    south = copy_of(north, "indeed-fr", "2", latitude=43.5800, longitude=1.4700)
+    vague = copy_of(north, "hellowork", "3", latitude=None, longitude=None, posted_at=T0 + days(1))
+    deduper = Deduper()
+    first, second, third = deduper.add([north, south, vague])
+    assert first.rule == second.rule == "new"  # two sites: two vacancies
+    assert third.rule == "new"  # the town alone fits both: no guess
+    deduper = Deduper()
+    deduper.add([north, vague])
+    assert _partition(deduper.clusters()) == {frozenset({north.key, vague.key})}

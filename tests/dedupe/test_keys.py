@@ -7,8 +7,9 @@ import pytest
 from aggregator.schema import SalaryPeriod
 from dedupe.fingerprint import description_print, jaccard_estimate, normalize_description
 from dedupe.keys import company_key, is_agency, title_key, url_key
-from dedupe.places import city_key, department, make_place
+from dedupe.places import arrondissement_code, city_key, department, make_place
 from dedupe.salary import annualize, salary_compatible
+from dedupe.text import fold
 
 
 @pytest.mark.parametrize(
@@ -161,3 +162,44 @@ def test_staffing_agencies_are_recognized() -> None:
     assert is_agency("Talentis Recrutement")
     assert not is_agency("Maison Lumen")
     assert not is_agency(None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("Paris 15e", "75015"),
+        ("Paris XVe", "75015"),
+        ("75015 Paris", "75015"),
+        ("PARIS CEDEX 08", "75008"),
+        ("Lyon 3ème", "69003"),
+        ("Marseille 1er", "13001"),
+        ("Paris", ""),
+        ("Lyon 12e", ""),  # Lyon has nine arrondissements
+        ("Nantes 2", ""),
+    ],
+)
+def test_arrondissement_gives_the_postal_code(raw: str, code: str) -> None:
+    assert arrondissement_code(raw) == code
+    assert make_place(raw, None, "FR").postal_code == code
+
+
+def test_town_centre_coordinates_do_not_locate_a_site() -> None:
+    centre = make_place("Paris", None, "FR", 48.8566, 2.3429)  # what the geocoder gives
+    site = make_place("Paris", "75019", "FR", 48.8829, 2.3822)
+    assert not centre.precise and site.precise
+    assert not make_place("Paris", None, "FR").precise
+
+
+def test_pay_lines_and_line_breaks_in_descriptions() -> None:
+    head = "Vos missions\n- Tenir la caisse\n"
+    one = head + "Rémunération : 52 000 – 64 000 € brut annuel\nPoste en CDI"
+    two = head + "- Salaire : annuel de 52000.00 euros\nPoste en CDI"
+    assert normalize_description(one) == normalize_description(two)
+    # a line break ends a sentence: the footer does not swallow the line before it
+    text = "Temps plein (35 h/semaine)\nConformément à la loi, nos offres sont ouvertes à tous."
+    assert normalize_description(text) == ["temps", "plein", "35", "h", "semaine"]
+
+
+def test_fold_spellings() -> None:
+    assert fold("Chargé  Clientèle\u2019s ŒUVRE Straße") == "charge clientele's oeuvre strasse"
+    assert fold("  plain  ascii\ttext ") == "plain ascii text"

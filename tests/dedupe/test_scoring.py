@@ -217,3 +217,50 @@ def test_explanation_renders_fields_rule_and_reasons() -> None:
     assert "city 'lyon' != 'paris'" in text or "city 'paris' != 'lyon'" in text
     match = explain(BASE, copy_of(BASE, "apec", "1")).render()
     assert "decision: match" in match and "title" in match and "total" in match
+
+
+# --- place evidence: chains, arrondissements, one board's twin ads ----------------------
+
+
+def test_two_sites_of_a_chain_in_one_city_do_not_merge() -> None:
+    north = copy_of(BASE, "apec", "1", city="Toulouse", postal_code="31000")
+    north = replace(north, latitude=43.6300, longitude=1.4000)
+    south = copy_of(north, "indeed-fr", "2", latitude=43.5800, longitude=1.4700)
+    result = explain(north, south)
+    assert not result.match and result.rule == "veto:place"
+    near = copy_of(north, "indeed-fr", "3", latitude=43.6350, longitude=1.4050)
+    assert explain(north, near).match  # two boards' coordinates of one site
+
+
+def test_city_of_arrondissements_without_the_site_does_not_merge() -> None:
+    located = copy_of(BASE, "apec", "1", city="Paris", postal_code="75019")
+    centre = copy_of(BASE, "indeed-fr", "2", city="Paris", latitude=48.8566, longitude=2.3429)
+    result = explain(located, centre)
+    assert not result.match and result.rule == "site_unknown"
+    site = replace(centre, latitude=48.8829, longitude=2.3822)  # a site's coordinates
+    assert explain(located, site).match
+
+
+def test_one_board_lists_a_template_once_per_site() -> None:
+    nantes = copy_of(BASE, "welcome", "1", city="Nantes", postal_code=None)
+    twin = copy_of(nantes, "welcome", "2", posted_at=T0 + days(1))
+    result = explain(nantes, twin)
+    assert not result.match and result.rule == "same_board_place"
+    assert explain(replace(nantes, postal_code="44000"), replace(twin, postal_code="44000")).match
+    assert explain(nantes, copy_of(twin, "apec", "3")).match  # another board: no such rule
+
+
+def test_town_named_in_one_text_when_neither_gives_a_place_does_not_merge() -> None:
+    text = "Atelier Cobalt recrute un ingénieur DevOps basé à {town}. " + LUMEN_TEXT
+    grenoble = copy_of(BASE, "apec", "1", city=None, description=text.format(town="Grenoble"))
+    lyon = copy_of(grenoble, "indeed-fr", "2", description=text.format(town="Lyon"))
+    result = explain(grenoble, lyon)
+    assert not result.match and result.rule == "veto:place"
+    assert explain(grenoble, copy_of(grenoble, "indeed-fr", "3")).match
+
+
+def test_retitled_copy_with_the_same_text_merges_only_the_same_week() -> None:
+    retitled = copy_of(BASE, "indeed-fr", "1", title="Gestionnaire factures", posted_at=T0)
+    assert explain(BASE, retitled).match
+    later = replace(retitled, posted_at=T0 + days(30))
+    assert not explain(BASE, later).match
