@@ -14,6 +14,7 @@ from aggregator.cli import db_option, resolve_db
 from aggregator.crawl.finish import SourceOutcome
 from aggregator.errors import UserError
 from aggregator.store.database import open_store
+from spiders.collector import CrawlCollector
 
 SANDBOX_CATALOGUE = CATALOGUE_DIR / "sandbox.yaml"
 
@@ -34,6 +35,17 @@ def select_sources(
         raise UserError(f"unknown source key(s): {', '.join(unknown)} (see 'aggregator sources')")
     wanted = set(keys)
     return [e for e in entries if e.key in wanted]
+
+
+def progress_line(collectors: Sequence[CrawlCollector]) -> str:
+    """What the fetch has done so far, for the live status line."""
+    done = sum(c.close_reason is not None or c.fatal is not None for c in collectors)
+    responses = sum(sum(c.responses.values()) for c in collectors)
+    offers = sum(len(c.records) + len(c.seen_unchanged) for c in collectors)
+    return (
+        f"fetching: {done}/{len(collectors)} sources done, {responses} responses, "
+        f"{offers} offers; normalize, dedupe and store follow"
+    )
 
 
 def summary_table(outcomes: Sequence[SourceOutcome]) -> Table:
@@ -96,8 +108,18 @@ def crawl(
         load_catalogue(path, sandbox_url=sandbox_url).sources, keys, everything
     )
     store = open_store(resolve_db(ctx, db))
+    console = Console(stderr=True)
     try:
-        outcomes = run_crawl(store, entries, polite=not fast)
+        if console.is_terminal:
+            with console.status(f"crawling {len(entries)} sources...") as status:
+                outcomes = run_crawl(
+                    store,
+                    entries,
+                    polite=not fast,
+                    on_progress=lambda c: status.update(progress_line(c)),
+                )
+        else:
+            outcomes = run_crawl(store, entries, polite=not fast)
     finally:
         store.close()
     Console().print(summary_table(outcomes))

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from aggregator.catalogue import load_catalogue
 from aggregator.cli import db_option, resolve_db
-from aggregator.commands.crawl import SANDBOX_CATALOGUE, summary_table
+from aggregator.commands.crawl import SANDBOX_CATALOGUE, progress_line, summary_table
 from aggregator.errors import UserError
 from aggregator.store.database import Store, open_store
 from aggregator.store.models import OfferRow, PostingRow
@@ -105,8 +105,10 @@ def demo(ctx: click.Context, scale: float, seed: int, keep_serving: bool, db: st
         console.print(f"sandbox: {server.url} (seed {seed}, scale {scale}); store: {store.url}")
         entries = load_catalogue(SANDBOX_CATALOGUE, sandbox_url=server.url).enabled()
         started = time.perf_counter()
-        with console.status(f"crawling {len(entries)} sandbox boards..."):
-            outcomes = crawl(store, entries, polite=False)
+        with console.status(f"crawling {len(entries)} sandbox boards...") as status:
+            outcomes = crawl(
+                store, entries, polite=False, on_progress=lambda c: status.update(progress_line(c))
+            )
         elapsed = time.perf_counter() - started
         Console().print(summary_table(outcomes))
         totals = store_totals(store)

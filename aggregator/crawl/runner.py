@@ -85,10 +85,12 @@ def crawl(
     matcher: Matcher | None = None,
     settings: dict[str, Any] | None = None,
     on_source_done: Callable[[SourceOutcome], None] | None = None,
+    on_progress: Callable[[Sequence[CrawlCollector]], None] | None = None,
 ) -> list[SourceOutcome]:
     """Crawl the sources concurrently in one Scrapy process, then store what they found.
 
-    ``matcher`` defaults to the dedupe stage (:func:`default_matcher`).
+    ``matcher`` defaults to the dedupe stage (:func:`default_matcher`); ``on_progress`` is
+    called every second during the fetch with every source's collector (for a display).
     """
     matcher = matcher or default_matcher()
     started = datetime.now(UTC)
@@ -133,7 +135,15 @@ def crawl(
             credentials=credentials,
         )
     if process.crawlers:
+        ticker = None
+        if on_progress is not None:
+            from twisted.internet.task import LoopingCall
+
+            ticker = LoopingCall(on_progress, list(collectors.values()))
+            ticker.start(1.0, now=False)
         process.start()
+        if ticker is not None and ticker.running:
+            ticker.stop()
     finished = datetime.now(UTC)
     mapped = [
         map_source(store, entry, collectors[entry.key], run_ids[entry.key], finished)
