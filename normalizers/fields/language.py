@@ -83,16 +83,20 @@ def detect_language(text: str | None) -> str | None:
     """ISO 639-1 code of the text's language, or None when too short or uncertain."""
     if not isinstance(text, str):
         return None
-    sample = _denoised(text[:MAX_CHARS])
+    head = text[:MAX_CHARS]
+    # Digits, bullets and dashes are not letters: replacing them by spaces leaves the words
+    # as they are, so only links and e-mail addresses (which hold letters) must go before the
+    # words are read. The model, which reads every character, gets the whole denoised text.
+    noisy = "@" in head or "://" in head or "www." in head
     # Lower-casing never changes which characters are letters, so the words give the count.
-    found = _WORD.findall(sample.lower())
+    found = _WORD.findall((_denoised(head) if noisy else head).lower())
     if sum(map(len, found)) < MIN_LETTERS:
         return None
     try:
         quick = _dominant(found)
         if quick is not None:
             return quick
-        language, confidence = _identifier().classify(sample)
+        language, confidence = _identifier().classify(_denoised(head))
     except Exception:  # the model must never take a crawl down
         return None
     if language not in LANGUAGES or confidence < MIN_CONFIDENCE:
