@@ -180,7 +180,8 @@ def clean_inline(text: str | None) -> str | None:
         # A tag can split mojibake in two ("Â<b>\x80"): repair what removing it joined.
         text = fix_mojibake(text)
     cleaned = " ".join(text.split())
-    for _ in range(3):  # collapsing a line break can join mojibake too: repair to a fixed point
+    # Collapsing whitespace can join mojibake too ("Â\n\x8d"): then repair to a fixed point.
+    for _ in range(3 if cleaned != text.strip() else 0):
         repaired = " ".join(fix_mojibake(cleaned).split())
         if repaired == cleaned:
             break
