@@ -12,11 +12,17 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from aggregator.schema import Posting
-from aggregator.store.models import OfferPosting, table_of
-from aggregator.store.offers import Link, found_offers, link_postings, refresh_offers, touch_offers
+from aggregator.store.offers import (
+    Link,
+    found_offers,
+    link_postings,
+    offers_of_postings,
+    refresh_offers,
+    touch_offers,
+)
 from aggregator.store.postings import UpsertResult, upsert_postings
 
 
@@ -30,15 +36,6 @@ class Matcher(Protocol):
     def sync(self, conn: Connection, posting_ids: Sequence[int]) -> int:
         """Refresh what dedupe keeps of postings whose content changed."""
         ...
-
-
-def _offers_of(conn: Connection, posting_ids: Sequence[int]) -> set[str]:
-    link = table_of(OfferPosting)
-    owners: set[str] = set()
-    for start in range(0, len(posting_ids), 500):
-        chunk = posting_ids[start : start + 500]
-        owners.update(conn.scalars(select(link.c.offer_id).where(link.c.posting_id.in_(chunk))))
-    return owners
 
 
 @contextmanager
@@ -81,7 +78,8 @@ def store_postings(
     with _stage(timings, "links"):
         link_postings(conn, links, now)
     with _stage(timings, "offers"):
-        stale = _offers_of(conn, result.updated_ids + result.reopened_ids)
+        changed = result.updated_ids + result.reopened_ids + result.closed_ids
+        stale = offers_of_postings(conn, changed)
         stale.update(link.offer_id for link in links.values())
         refresh_offers(conn, stale, now)
         touch_offers(conn, result.unchanged_ids, now)

@@ -12,8 +12,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection, and_, select, update
 
-from aggregator.store.models import OfferPosting, PostingRow, table_of
-from aggregator.store.offers import refresh_offers, touch_offers
+from aggregator.store.models import PostingRow, table_of
+from aggregator.store.offers import offers_of_postings, refresh_offers, touch_offers
 
 _CHUNK = 500
 
@@ -23,7 +23,7 @@ def _close(conn: Connection, posting_ids: list[int], now: datetime) -> int:
     for start in range(0, len(posting_ids), _CHUNK):
         chunk = posting_ids[start : start + _CHUNK]
         conn.execute(update(table).where(table.c.id.in_(chunk)).values(closed_at=now))
-    refresh_offers(conn, _offers_of(conn, posting_ids), now)
+    refresh_offers(conn, offers_of_postings(conn, posting_ids), now)
     return len(posting_ids)
 
 
@@ -81,14 +81,5 @@ def touch_seen(conn: Connection, source: str, offer_ids: Iterable[str], now: dat
         conn.execute(update(table).where(table.c.id.in_(back_chunk)).values(closed_at=None))
     touch_offers(conn, found, now)
     if reopened:
-        refresh_offers(conn, _offers_of(conn, reopened), now)
+        refresh_offers(conn, offers_of_postings(conn, reopened), now)
     return len(found)
-
-
-def _offers_of(conn: Connection, posting_ids: list[int]) -> set[str]:
-    link = table_of(OfferPosting)
-    owners: set[str] = set()
-    for start in range(0, len(posting_ids), _CHUNK):
-        chunk = posting_ids[start : start + _CHUNK]
-        owners.update(conn.scalars(select(link.c.offer_id).where(link.c.posting_id.in_(chunk))))
-    return owners

@@ -155,6 +155,15 @@ def refresh_offers(conn: Connection, offer_ids: Iterable[str], now: datetime) ->
     return refreshed
 
 
+def offers_of_postings(conn: Connection, posting_ids: Sequence[int]) -> set[str]:
+    """The offers the given postings belong to."""
+    link = table_of(OfferPosting)
+    owners: set[str] = set()
+    for chunk in _chunks(list(posting_ids)):
+        owners.update(conn.scalars(select(link.c.offer_id).where(link.c.posting_id.in_(chunk))))
+    return owners
+
+
 def touch_offers(conn: Connection, posting_ids: Sequence[int], now: datetime) -> None:
     """Move ``last_seen_at`` of the offers behind postings that were seen again unchanged."""
     link, offers = table_of(OfferPosting), table_of(OfferRow)

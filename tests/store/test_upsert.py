@@ -81,3 +81,16 @@ def test_last_copy_of_a_key_in_one_batch_wins(store: Store) -> None:
         result = store_postings(conn, batch, T0)
     assert len(result.new_ids) == 1
     assert rows(store)["FR-000001"]["title"] == "Second wording"
+
+
+def test_offer_closes_when_its_posting_is_seen_past_valid_through(store: Store) -> None:
+    expiring = postings(1, valid_through="2026-11-03T00:00:00Z")
+    with store.engine.begin() as conn:
+        store_postings(conn, expiring, T0)
+    later = T0 + timedelta(days=5)  # same content, seen again after its valid_through
+    with store.engine.begin() as conn:
+        result = store_postings(conn, expiring, later)
+    assert result.closed_ids and not result.updated_ids
+    assert rows(store)["FR-000001"]["closed_at"] == later
+    with store.engine.connect() as conn:
+        assert conn.scalar(select(OfferRow.status)) == "closed"
