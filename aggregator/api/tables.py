@@ -1,30 +1,17 @@
-"""The tables the API reads, with the search columns of migration 0003 and 0007's counters.
-
-``offers`` is the store model's table plus the columns :mod:`aggregator.store.search_index`
-maintains, declared here so the API does not depend on the model having caught up with the
-migration. ``offers_search`` is SQLite's FTS5 index (0003) and ``offer_facet_counts`` the facet
-counters kept by triggers (0007); neither has a model of its own.
+"""The tables the API reads: the store's models, plus SQLite's FTS5 index ``offers_search``
+(migration 0003) and the facet counters ``offer_facet_counts`` kept by triggers (0007), which
+have no model of their own.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Float, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Text
 
-from aggregator.store.models import CrawlRun, OfferPosting, OfferRow, PostingRow, Source
-from aggregator.store.types import UtcDateTime
+from aggregator.store.models import CrawlRun, OfferPosting, OfferRow, PostingRow, Source, table_of
 
 metadata = MetaData()
 
-offers: Table = OfferRow.__table__.to_metadata(metadata)  # type: ignore[attr-defined]
-for _column in (
-    Column("salary_year_min", Float),
-    Column("salary_year_max", Float),
-    Column("listed_at", UtcDateTime()),
-    Column("search_title", Text),
-    Column("search_body", Text),
-):
-    if _column.name not in offers.c:
-        offers.append_column(_column)
+offers = table_of(OfferRow)
 
 offers_search = Table(
     "offers_search",
@@ -42,7 +29,7 @@ facet_counts = Table(
     Column("n", BigInteger),
 )
 
-postings: Table = PostingRow.__table__  # type: ignore[assignment]
-offer_postings: Table = OfferPosting.__table__  # type: ignore[assignment]
-sources: Table = Source.__table__  # type: ignore[assignment]
-crawl_runs: Table = CrawlRun.__table__  # type: ignore[assignment]
+postings = table_of(PostingRow)
+offer_postings = table_of(OfferPosting)
+sources = table_of(Source)
+crawl_runs = table_of(CrawlRun)

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select
 
 from aggregator.schema import SalaryPeriod
+from aggregator.store.models import OfferRow, table_of
 from aggregator.store.search_text import index_text
 from dedupe.salary import annualize
 
@@ -89,8 +90,7 @@ def backfill(conn: Connection, *, only_missing: bool = True) -> int:
     Used by migration 0003 on a store that already holds offers, and safe to rerun; reads and
     writes in batches by ``offer_id`` so a large store never sits in memory.
     """
-    from aggregator.api.tables import offers
-
+    offers = table_of(OfferRow)
     dialect = conn.dialect.name
     update = offers.update().where(offers.c.offer_id == bindparam("b_offer_id"))
     last, done = "", 0
