@@ -1,16 +1,21 @@
-"""Load throughput: ``aggregator load`` of 200k postings vs a raw executemany of the same rows.
+"""Load throughput: ``aggregator load``'s storing stage for 200k postings vs a raw executemany.
 
 The raw ceiling inserts the already-validated column values straight into ``postings`` with
-one executemany per 2,000 rows (no parsing, validation, hashing, offers or full-text index);
-our load parses and validates each JSON line, hashes content, upserts postings, dedupes them
-against the store, founds consolidated offers with provenance and search columns and
-maintains the full-text index. A last run splits our CPU time per stage (``load_stages``:
-parse/validate, upsert postings, dedupe match, offers insert + search columns + FTS + founder
-links, links of postings that joined an offer). ``BENCH_LOAD_N`` sets the size (default 200k).
+one executemany per 2,000 rows (no parsing, validation, hashing or lookups). Beside it, the
+storing stage of ``aggregator load`` over the same rows: read and parse each JSON line,
+validate it, hash its content, look up the batch's keys and upsert, one transaction per
+2,000-posting batch (``loader.parse_line`` and ``store.postings.upsert_postings``, the code
+the command runs). Both are wall clock, alternated run by run, median of three.
+
+A whole ``aggregator load`` also dedupes every new posting against the store and founds or
+refreshes consolidated offers with their full-text index (the dedupe issue's stage). That
+costs far more than the storing stage; it is timed on ``BENCH_LOAD_FULL_N`` postings
+(default 20k, one run) with its CPU split per stage. ``BENCH_LOAD_N`` sets the main size.
 """
 
 from __future__ import annotations
 
+import os
 import platform
 import random
 import statistics
@@ -30,9 +35,10 @@ from aggregator.pipeline import store_postings
 from aggregator.schema import Posting
 from aggregator.store.database import open_store
 from aggregator.store.models import PostingRow, table_of
-from aggregator.store.postings import ensure_sources, posting_values
+from aggregator.store.postings import ensure_sources, posting_values, upsert_postings
 
-N = int(__import__("os").environ.get("BENCH_LOAD_N", "200000"))
+N = int(os.environ.get("BENCH_LOAD_N", "200000"))
+FULL_N = int(os.environ.get("BENCH_LOAD_FULL_N", "20000"))
 RUNS = 3
 TITLES = [
     "Développeur Python",
@@ -82,6 +88,41 @@ def _description(rng: random.Random) -> str:
     return " ".join(sentences)
 
 
+def _server_cpu(server: Any) -> float:
+    """CPU seconds the throwaway PostgreSQL has spent: postmaster, its children, reaped ones."""
+    if server is None:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    postmaster = (Path(server.root) / "data" / "postmaster.pid").read_text().split()[0]
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited meanwhile: its time is in the postmaster's children times
+        pid, ppid = stat.parent.name, fields[1]
+        if pid == postmaster:
+            total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+        elif ppid == postmaster:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+class Clock:
+    """Wall and CPU seconds of a block; CPU counts this process and the database server."""
+
+    def __init__(self, server: Any) -> None:
+        self.server = server
+
+    def __enter__(self) -> Clock:
+        self.wall, self.cpu = time.perf_counter(), time.process_time() + _server_cpu(self.server)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = time.process_time() + _server_cpu(self.server) - self.cpu
+
+
 def make_postings(n: int) -> list[dict[str, Any]]:
     """Realistic postings: distinct vacancies, a third of them copied onto a second board."""
     rng = random.Random(7)
@@ -125,34 +166,60 @@ def make_postings(n: int) -> list[dict[str, Any]]:
     return out
 
 
-def raw_ceiling(url: str, rows: list[dict[str, Any]]) -> float:
+def raw_ceiling(url: str, server: Any, rows: list[dict[str, Any]]) -> Clock:
+    """The ceiling: the same rows, already validated, inserted by plain executemany."""
     store = open_store(url)
     now = datetime.now(UTC)
     values = [posting_values(Posting.model_validate(r)) for r in rows]
     for v in values:
         v.update(content_hash="0" * 32, first_seen_at=now, last_seen_at=now, changed_at=now)
-    start = time.perf_counter()
-    with store.engine.begin() as conn:
-        ensure_sources(conn, {v["source"] for v in values}, now)
-    for i in range(0, len(values), 2000):
+    with Clock(server) as clock:
         with store.engine.begin() as conn:
-            conn.execute(insert(table_of(PostingRow)), values[i : i + 2000])
-    elapsed = time.perf_counter() - start
+            ensure_sources(conn, {v["source"] for v in values}, now)
+        for i in range(0, len(values), 2000):
+            with store.engine.begin() as conn:
+                conn.execute(insert(table_of(PostingRow)), values[i : i + 2000])
     store.close()
-    return len(rows) / elapsed
+    return clock
 
 
-def our_load(url: str, path: Path) -> float:
+def storing_stage(url: str, server: Any, path: Path) -> Clock:
+    """``aggregator load``'s storing stage: read, parse, validate, hash, look up, upsert."""
+    store = open_store(url)
+    batch: list[Posting] = []
+    stored = 0
+    with Clock(server) as clock:
+        with path.open("rb") as stream:
+            for raw in stream:
+                batch.append(parse_line(raw.strip(), source=None))
+                if len(batch) == BATCH_SIZE:
+                    stored += _upsert(store, batch)
+                    batch = []
+        stored += _upsert(store, batch)
+    store.close()
+    assert stored == N
+    return clock
+
+
+def _upsert(store: Any, batch: list[Posting]) -> int:
+    if not batch:
+        return 0
+    with store.engine.begin() as conn:
+        return len(upsert_postings(conn, batch, datetime.now(UTC)).new_ids)
+
+
+def full_load(url: str, path: Path, n: int) -> float:
+    """Postings/s of the whole ``aggregator load`` (storing, dedupe, offers, index)."""
     store = open_store(url)
     start = time.perf_counter()
     report = load_file(store, path)
     elapsed = time.perf_counter() - start
     store.close()
-    assert report.loaded == N and not report.rejections
-    return N / elapsed
+    assert report.loaded == n and not report.rejections
+    return n / elapsed
 
 
-def stage_split(url: str, path: Path) -> dict[str, float]:
+def stage_split(url: str, path: Path, n: int) -> dict[str, float]:
     """CPU ms per posting of each stage of ``aggregator load``'s path (one run)."""
     store = open_store(url)
     timings: dict[str, float] = {"parse": 0.0}
@@ -171,7 +238,36 @@ def stage_split(url: str, path: Path) -> dict[str, float]:
         with store.engine.begin() as conn:
             store_postings(conn, batch, datetime.now(UTC), matcher=matcher, timings=timings)
     store.close()
-    return {f"{name}_cpu_ms": round(1000 * s / N, 3) for name, s in timings.items()}
+    return {f"{name}_cpu_ms": round(1000 * s / n, 3) for name, s in timings.items()}
+
+
+def _url(tmp: str, server: Any, name: str) -> str:
+    return f"sqlite:///{tmp}/{name}.db" if server is None else server.create_database(name)
+
+
+def _side_by_side(tmp: str, server: Any, rows: list[dict[str, Any]], path: Path) -> dict[str, Any]:
+    """The storing stage and the ceiling, alternated run by run: medians and their ratios."""
+    ours: list[Clock] = []
+    ceiling: list[Clock] = []
+    for run in range(RUNS):
+        ceiling.append(raw_ceiling(_url(tmp, server, f"ceiling_{run}"), server, rows))
+        ours.append(storing_stage(_url(tmp, server, f"stage_{run}"), server, path))
+    wall_o = statistics.median(N / c.wall for c in ours)
+    wall_c = statistics.median(N / c.wall for c in ceiling)
+    cpu_o = statistics.median(1000 * c.cpu / N for c in ours)
+    cpu_c = statistics.median(1000 * c.cpu / N for c in ceiling)
+    return {
+        "postings": N,
+        "storing_stage_per_s": round(wall_o),
+        "raw_executemany_per_s": round(wall_c),
+        "wall_ratio": round(wall_o / wall_c, 2),
+        "wall_ratios_per_run": [
+            round(c.wall / o.wall, 2) for o, c in zip(ours, ceiling, strict=True)
+        ],
+        "storing_stage_cpu_ms": round(cpu_o, 4),
+        "raw_executemany_cpu_ms": round(cpu_c, 4),
+        "cpu_ratio": round(cpu_c / cpu_o, 2),
+    }
 
 
 def main() -> None:
@@ -179,6 +275,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "postings.jsonl"
         path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+        full_path = Path(tmp) / "full.jsonl"
+        full_path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows[:FULL_N]))
+        full_n = min(FULL_N, N)
         backends: list[tuple[str, Any]] = [("sqlite", None)]
         server = start_postgres(durable=True) if find_bindir() else None
         if server:
@@ -189,35 +288,18 @@ def main() -> None:
         )
         try:
             for name, srv in backends:
-                ours: list[float] = []
-                ceiling: list[float] = []
-                for run in range(RUNS):
-                    for kind, bucket in (("ceiling", ceiling), ("ours", ours)):
-                        if srv is None:
-                            url = f"sqlite:///{tmp}/{kind}-{run}.db"
-                        else:
-                            url = srv.create_database(f"{kind}_{run}")
-                        if kind == "ceiling":
-                            bucket.append(raw_ceiling(url, rows))
-                        else:
-                            bucket.append(our_load(url, path))
-                o, c = statistics.median(ours), statistics.median(ceiling)
-                print(
-                    orjson.dumps(
-                        {
-                            "bench": "load",
-                            "backend": name,
-                            "postings": N,
-                            "load_per_s": round(o),
-                            "raw_executemany_per_s": round(c),
-                            "ratio": round(o / c, 2),
-                        }
-                    ).decode(),
-                    flush=True,
-                )
-                url = f"sqlite:///{tmp}/stages.db" if srv is None else srv.create_database("stages")
-                split = {"bench": "load_stages", "backend": name, **stage_split(url, path)}
-                print(orjson.dumps(split).decode(), flush=True)
+                line = {"bench": "load", "backend": name, **_side_by_side(tmp, srv, rows, path)}
+                print(orjson.dumps(line).decode(), flush=True)
+                whole = full_load(_url(tmp, srv, "full"), full_path, full_n)
+                split = stage_split(_url(tmp, srv, "stages"), full_path, full_n)
+                line = {
+                    "bench": "load_whole_command",
+                    "backend": name,
+                    "postings": full_n,
+                    "load_per_s": round(whole),
+                    **split,
+                }
+                print(orjson.dumps(line).decode(), flush=True)
         finally:
             if server:
                 server.stop()

@@ -11,10 +11,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
+from sqlalchemy import Connection, bindparam, func, insert, select, text, update
 
 from aggregator.schema import POSTING_FIELDS, Posting
 from aggregator.store.models import PostingRow, Source, table_of
@@ -22,18 +23,20 @@ from aggregator.store.models import PostingRow, Source, table_of
 CONTENT_FIELDS: tuple[str, ...] = tuple(
     f for f in POSTING_FIELDS if f not in ("source", "source_offer_id")
 )
-_KEY_CHUNK = 500
+
+
+_content_of = itemgetter(*CONTENT_FIELDS)
 
 
 def content_hash(record: dict[str, Any]) -> str:
     """A short digest of a posting's content: what tells an edited posting from an unchanged one."""
-    payload = orjson.dumps([record.get(f) for f in CONTENT_FIELDS])
+    payload = orjson.dumps(_content_of(record))
     return hashlib.blake2b(payload, digest_size=16).hexdigest()
 
 
 def posting_values(posting: Posting) -> dict[str, Any]:
     """Column values for a posting (enums as their string values, datetimes kept aware)."""
-    values = posting.model_dump(mode="python")
+    values = dict(vars(posting))  # the schema is flat: a copy of the fields, no model_dump walk
     for name in ("remote", "contract_type", "working_time", "salary_period"):
         if values[name] is not None:
             values[name] = values[name].value
@@ -94,22 +97,41 @@ def ensure_sources(conn: Connection, keys: set[str], now: datetime) -> list[str]
     return missing
 
 
+_LOOKUP = {
+    # The batch's keys travel as one parameter and are joined on the unique (source,
+    # source_offer_id) index. A row-value ``IN`` list is not served by SQLite's index (it
+    # scans the table once per chunk) and makes psycopg re-parse a statement of thousands
+    # of placeholders.
+    "sqlite": (
+        "SELECT p.id, p.source, p.source_offer_id, p.content_hash, p.closed_at"
+        " FROM json_each(:keys) AS k JOIN postings AS p"
+        " ON p.source = k.value ->> 0 AND p.source_offer_id = k.value ->> 1"
+    ),
+    "postgresql": (
+        "SELECT p.id, p.source, p.source_offer_id, p.content_hash, p.closed_at"
+        " FROM unnest(CAST(:sources AS text[]), CAST(:ids AS text[])) AS k(source, offer_id)"
+        " JOIN postings AS p ON p.source = k.source AND p.source_offer_id = k.offer_id"
+    ),
+}
+
+
 def _existing(conn: Connection, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Any]:
-    found: dict[tuple[str, str], Any] = {}
+    """The stored rows (id, hash, closed_at) of these natural keys, by key."""
+    if not keys:
+        return {}
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        params: dict[str, Any] = {"sources": [k[0] for k in keys], "ids": [k[1] for k in keys]}
+    else:
+        params = {"keys": orjson.dumps(keys).decode()}
     table = table_of(PostingRow)
-    for start in range(0, len(keys), _KEY_CHUNK):
-        chunk = keys[start : start + _KEY_CHUNK]
-        rows = conn.execute(
-            select(
-                table.c.id,
-                table.c.source,
-                table.c.source_offer_id,
-                table.c.content_hash,
-                table.c.closed_at,
-            ).where(tuple_(table.c.source, table.c.source_offer_id).in_(chunk))
-        )
-        for row in rows:
-            found[(row.source, row.source_offer_id)] = row
+    typed = text(_LOOKUP[dialect]).columns(
+        table.c.id, table.c.source, table.c.source_offer_id, table.c.content_hash, table.c.closed_at
+    )
+    rows = conn.execute(typed, params)
+    found: dict[tuple[str, str], Any] = {}
+    for row in rows:
+        found[(row.source, row.source_offer_id)] = row
     return found
 
 
@@ -127,35 +149,33 @@ def upsert_postings(
     (such a posting is stored closed). Within one batch the last copy of a key wins.
     """
     table = table_of(PostingRow)
-    latest: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
+    latest: dict[tuple[str, str], tuple[dict[str, Any], int]] = {}
     for index, posting in enumerate(postings):
-        extra = {
-            "raw_payload_id": raw_payload_ids[index] if raw_payload_ids else None,
-            "listing_marker": listing_markers[index] if listing_markers else None,
-        }
-        latest[(posting.source, posting.source_offer_id)] = (posting_values(posting), extra)
+        latest[(posting.source, posting.source_offer_id)] = (posting_values(posting), index)
     ensure_sources(conn, {key[0] for key in latest}, now)
     existing = _existing(conn, list(latest))
     result = UpsertResult()
     inserts: list[dict[str, Any]] = []
     changes: list[dict[str, Any]] = []
     touches: list[dict[str, Any]] = []
-    for key, (values, extra) in latest.items():
+    for key, (values, index) in latest.items():
+        extra = {
+            "raw_payload_id": raw_payload_ids[index] if raw_payload_ids else None,
+            "listing_marker": listing_markers[index] if listing_markers else None,
+        }
         digest = content_hash(values)
         row = existing.get(key)
         expired = values["valid_through"] is not None and values["valid_through"] < now
         if row is None:
-            inserts.append(
-                {
-                    **values,
-                    "content_hash": digest,
-                    "first_seen_at": now,
-                    "last_seen_at": now,
-                    "changed_at": now,
-                    "closed_at": now if expired else None,
-                    **extra,
-                }
+            values.update(
+                content_hash=digest,
+                first_seen_at=now,
+                last_seen_at=now,
+                changed_at=now,
+                closed_at=now if expired else None,
+                **extra,
             )
+            inserts.append(values)
             result.count(key[0], "new")
             continue
         closed_at = (row.closed_at or now) if expired else None
@@ -185,12 +205,22 @@ def upsert_postings(
             result.unchanged_ids.append(row.id)
             result.count(key[0], "unchanged")
     if inserts:
-        returning = insert(table).returning(table.c.id, table.c.source, table.c.source_offer_id)
-        ids = {(r.source, r.source_offer_id): r.id for r in conn.execute(returning, inserts)}
+        # A plain executemany (the driver's own batching, prepared once) and then one lookup
+        # of the new ids: RETURNING would make SQLAlchemy render one giant multi-row statement
+        # per page, which psycopg re-parses every time (most of PostgreSQL's upsert cost).
+        floor = conn.scalar(select(func.coalesce(func.max(table.c.id), 0)))
+        conn.execute(insert(table), inserts)
+        # Our rows' ids come after every id visible before the insert; rows another writer
+        # committed meanwhile have other keys and are ignored.
+        since = select(table.c.source, table.c.source_offer_id, table.c.id).where(
+            table.c.id > floor
+        )
+        fresh = {(source, offer_id): row_id for source, offer_id, row_id in conn.execute(since)}
         for values in inserts:
-            row_id = ids[(values["source"], values["source_offer_id"])]
+            row_id = fresh[(values["source"], values["source_offer_id"])]
             result.new_ids.append(row_id)
-            result.new_rows[row_id] = {**values, "id": row_id}
+            values["id"] = row_id  # inserted already: the row dict becomes the batch's copy
+            result.new_rows[row_id] = values
     by_id = update(table).where(table.c.id == bindparam("b_id"))
     if changes:
         conn.execute(by_id, changes)

@@ -94,3 +94,31 @@ def test_offer_closes_when_its_posting_is_seen_past_valid_through(store: Store) 
     assert rows(store)["FR-000001"]["closed_at"] == later
     with store.engine.connect() as conn:
         assert conn.scalar(select(OfferRow.status)) == "closed"
+
+
+def test_keys_are_matched_exactly_across_sources_and_odd_ids(store: Store) -> None:
+    """The batch key lookup: quotes, brackets and accents in ids, the same id on two boards."""
+    odd_ids = ["a'b", 'q"uote', "[1, 2]", "Été-2026", "x" * 300, "1"]
+    keys = [(source, offer_id) for source in ("board-a", "board-b") for offer_id in odd_ids]
+    first = [
+        Posting.model_validate(full_posting(i, source=source, source_offer_id=offer_id))
+        for i, (source, offer_id) in enumerate(keys, start=1)
+    ]
+    with store.engine.begin() as conn:
+        stored = store_postings(conn, first, T0)
+    assert len(set(stored.new_ids)) == len(keys)
+    edited = [first[0].model_copy(update={"title": "Autre titre"}), *first[1:], *postings(99)]
+    with store.engine.begin() as conn:
+        again = store_postings(conn, edited, T0 + timedelta(hours=1))
+    assert again.updated_ids == [stored.new_ids[0]]
+    assert sorted(again.unchanged_ids) == sorted(stored.new_ids[1:])
+    assert len(again.new_ids) == 1
+    with store.engine.connect() as conn:
+        stored_keys = {
+            (r.source, r.source_offer_id): r.id
+            for r in conn.execute(
+                select(PostingRow.source, PostingRow.source_offer_id, PostingRow.id)
+            )
+        }
+    assert {k: stored_keys[k] for k in keys} == dict(zip(keys, stored.new_ids, strict=True))
+    assert len(stored_keys) == len(keys) + 1
