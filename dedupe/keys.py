@@ -30,6 +30,7 @@ class Keys:
     description: DescriptionPrint | None
     salary: AnnualSalary | None
     url: str
+    stated_working_time: str = ""  # "part_time" / "full_time" as the title or text states it
 
 
 def title_key(title: str) -> tuple[str, frozenset[str]]:
@@ -75,6 +76,23 @@ def recruits_for_client(description: DescriptionPrint | None) -> bool:
     return any(phrase in padded for phrase in vocab().agency_phrases)
 
 
+def stated_working_time(title: str, description: str) -> str:
+    """Working time the title states, else the description ("" when unstated or both named).
+
+    Mappings infer the structured field and can miss "À TEMPS PARTIEL" in a title, so two
+    copies of one vacancy may disagree there while their texts agree.
+    """
+    phrases = vocab().working_time_phrases
+    for text in (title, description):
+        if not text:
+            continue
+        normalized = " ".join(words(fold(text)))
+        found = [name for name, regex in phrases.items() if regex.search(normalized)]
+        if found:
+            return found[0] if len(found) == 1 else ""
+    return ""
+
+
 def url_key(url: str) -> str:
     """URL without scheme, "www.", fragment, trailing slash or tracking parameters."""
     parts = urlsplit(url.strip())
@@ -102,4 +120,5 @@ def compute_keys(record: DedupeRecord) -> Keys:
             record.salary_min, record.salary_max, record.salary_currency, record.salary_period
         ),
         url=url_key(record.url),
+        stated_working_time=stated_working_time(record.title, record.description),
     )

@@ -68,3 +68,16 @@ def salary_compatible(a: AnnualSalary, b: AnnualSalary, tolerance: float = 0.12)
     same_unit = a.period is b.period and not (a.guessed or b.guessed)
     tol = tolerance if same_unit else 2 * tolerance
     return a.low <= b.high * (1 + tol) and b.low <= a.high * (1 + tol)
+
+
+def same_pay(a: AnnualSalary | None, b: AnnualSalary | None, tolerance: float = 0.01) -> bool:
+    """Whether two published salaries are the same amounts (rounding aside), in one currency.
+
+    Stronger than :func:`salary_compatible`: it is positive evidence, not the absence of a
+    conflict, so both must be published and both bounds must agree.
+    """
+    if a is None or b is None or (a.currency and b.currency and a.currency != b.currency):
+        return False
+    return abs(a.low - b.low) <= tolerance * max(a.low, b.low) and abs(
+        a.high - b.high
+    ) <= tolerance * max(a.high, b.high)

@@ -12,6 +12,7 @@ from dedupe.fingerprint import DescriptionPrint, containment
 from dedupe.keys import Keys, compute_keys
 from dedupe.places import same_site, site_known
 from dedupe.records import DedupeRecord, canonical_order
+from dedupe.salary import same_pay
 from dedupe.vetoes import Veto, place_veto, republication_gap, terms_veto, text_veto
 
 
@@ -30,11 +31,13 @@ class MatchConfig:
     min_date: float = 0.0  # date score a retitled copy needs beside that text
     min_title_total: float = 0.8  # a retitled copy's title under this is left out of the total
     retitled_date: float = 0.9  # ... when published within about a week of the other
+    retitled_employer_text: float = 0.9  # ... or this, same employer and town, within a week
     agency_opening: float = 0.97  # opening likeness two ads of a staffing agency need
-    merge_agency_reposts: bool = False  # off: on the sandbox it costs more precision than it gains
-    agency_title: float = 0.95  # an agency's repost of an employer's ad: title score needed
+    merge_agency_reposts: bool = True  # an agency's repost of an employer's ad, on equal pay
+    agency_title: float = 0.8  # an agency's repost of an employer's ad: title score needed
     agency_date: float = 0.95  # ... published within about five days
-    agency_description: float = 0.45  # ... and sharing the missions
+    agency_description: float = 0.2  # ... and sharing some missions (a cut copy holds few)
+    agency_pay: float = 0.01  # ... and the same pay (both bounds within 1%)
     repost_days: float = 30.0  # re-publication within this many days of the close: a re-post
     new_vacancy_days: float = 60.0  # re-published later than this: a new vacancy
     max_km: float = 40.0
@@ -111,6 +114,39 @@ def date_score(a: datetime | None, b: datetime | None) -> float | None:
     return max(0.0, min(1.0, 1 - (days - 3) / 42))
 
 
+def retitled_text(
+    a: Keys, b: Keys, company: float | None, date: float | None, config: MatchConfig
+) -> float:
+    """Description score that lets a copy carry another title.
+
+    Lower when the same employer publishes it in the same town the same week: its other
+    roles there have other missions, so their texts stay far apart, while a board that cuts
+    or annotates a copy (an excerpt, an added line) keeps most of its text.
+    """
+    same_employer = company is not None and company >= 1.0
+    same_town = bool(a.place.city) and a.place.city == b.place.city
+    published_together = (date or 0.0) >= config.retitled_date
+    if same_employer and same_town and published_together and role_named_in_both(a, b):
+        return config.retitled_employer_text
+    return config.retitled_text
+
+
+def role_named_in_both(a: Keys, b: Keys) -> bool:
+    """Whether both texts name the role by every word of one of the titles (not the town).
+
+    A board's new title leaves the text naming the role as before; the employer's template
+    for another role names that other role instead.
+    """
+    if a.description is None or b.description is None:
+        return False
+    town = set(a.place.city.split())
+    for title in (a.title_tokens, b.title_tokens):
+        role = [word for word in sorted(title) if len(word) >= 4 and word not in town]
+        if role and all(a.description.mentions(w) and b.description.mentions(w) for w in role):
+            return True
+    return False
+
+
 def _no(
     a: DedupeRecord, b: DedupeRecord, rule: str, reasons: list[str], **kw: float | None
 ) -> MatchExplanation:
@@ -170,17 +206,19 @@ def compare(
     )
     fields["date"] = date = date_score(new.posted_at, old.posted_at)
     near_identical = description is not None and description >= config.near_identical
-    retitled = description is not None and description >= config.retitled_text
+    if repost:
+        return agency_repost(new, new_keys, old, old_keys, fields, config)
+    retitled = description is not None and description >= retitled_text(
+        new_keys, old_keys, company, date, config
+    )
     if title < config.min_title and not (retitled and (date or 0.0) >= config.min_date):
         # boards retitle a job freely; the same text published together still proves it
         reason = f"titles {new_keys.title!r} / {old_keys.title!r}"
         return _no(new, old, "title_differs", [reason], **fields)
     nd, od = new_keys.description, old_keys.description
     substantial = nd is not None and od is not None and min(nd.tokens, od.tokens) >= 20
-    if substantial and (description or 0.0) < config.min_description and not repost:
+    if substantial and (description or 0.0) < config.min_description:
         return _no(new, old, "description_differs", ["descriptions are different texts"], **fields)
-    if repost:
-        return agency_repost(new, new_keys, old, old_keys, fields, config)
     if new_keys.agency and old_keys.agency:
         opening = opening_likeness(nd, od)
         if opening < config.agency_opening:
@@ -240,6 +278,9 @@ def agency_repost(
         reasons.append("the agency's ad and the employer's must be published the same week")
     if (fields["description"] or 0.0) < config.agency_description:
         reasons.append("the agency's ad and the employer's must describe the same missions")
+    if not same_pay(new_keys.salary, old_keys.salary, config.agency_pay):
+        # the agency rewrites the text: an equal published pay is what ties the two ads
+        reasons.append("the agency's ad and the employer's must publish the same pay")
     fields = {**fields, "place": 1.0 if pn.city else None}
     if reasons:
         return MatchExplanation(

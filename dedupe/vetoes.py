@@ -50,7 +50,11 @@ def place_veto(
     if km is not None and km > max_km:
         return Veto("place", f"coordinates {km:.0f} km apart")
     if km is not None and pa.precise and pb.precise:
-        limit = split_site_km if pa.city in ARRONDISSEMENT_CITIES else max_site_km
+        # within one arrondissement (same postal code) boards' geocodes of a site spread wider
+        split = pa.city in ARRONDISSEMENT_CITIES and not (
+            pa.postal_code and pa.postal_code == pb.postal_code
+        )
+        limit = split_site_km if split else max_site_km
         if km > limit:
             return Veto("place", f"sites {km:.1f} km apart")
     return None
@@ -66,8 +70,9 @@ def terms_veto(a: DedupeRecord, b: DedupeRecord, ka: Keys, kb: Keys) -> Veto | N
         pair = frozenset((a.contract_type.value, b.contract_type.value))
         if pair not in vocab().contract_compatible:
             return Veto("contract", f"contract {a.contract_type} != {b.contract_type}")
-    if a.working_time and b.working_time and a.working_time != b.working_time:
-        return Veto("working_time", f"working time {a.working_time} != {b.working_time}")
+    wa, wb = working_time_of(a, ka), working_time_of(b, kb)
+    if wa and wb and wa != wb:
+        return Veto("working_time", f"working time {wa} != {wb}")
     if ka.salary and kb.salary and salary_compatible(ka.salary, kb.salary) is False:
         return Veto(
             "salary",
@@ -75,6 +80,13 @@ def terms_veto(a: DedupeRecord, b: DedupeRecord, ka: Keys, kb: Keys) -> Veto | N
             f"{kb.salary.low:.0f}-{kb.salary.high:.0f} per year",
         )
     return None
+
+
+def working_time_of(record: DedupeRecord, keys: Keys) -> str:
+    """Working time as the copy's own text states it, else its structured field ("" unknown)."""
+    if keys.stated_working_time:
+        return keys.stated_working_time
+    return record.working_time.value if record.working_time else ""
 
 
 def republication_gap(posted_at: datetime | None, closed_at: datetime | None) -> float | None:

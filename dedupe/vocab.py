@@ -30,6 +30,7 @@ class Vocab:
     contract_compatible: frozenset[frozenset[str]]
     agency_markers: tuple[str, ...]  # word-normalized, padded with spaces
     agency_phrases: tuple[str, ...]  # word-normalized, padded with spaces
+    working_time_phrases: dict[str, re.Pattern[str]]  # working time -> whole-word regex
 
 
 def _marker_regex(markers: list[str]) -> re.Pattern[str]:
@@ -46,6 +47,12 @@ def _endings_regex(endings: list[str]) -> re.Pattern[str]:
     """Inclusive endings glued to a word: ``(e)``, ``·euse``, ``.e``, ``-ne``."""
     body = "|".join(re.escape(e) for e in sorted({fold(e) for e in endings}, key=len, reverse=True))
     return re.compile(rf"(?<=\w)(?:\((?:{body})\)|[·.•\-](?:{body})(?![\w]))")
+
+
+def _phrase_regex(phrases: list[str]) -> re.Pattern[str]:
+    """Whole-word regex over word-normalized text (words joined by single spaces)."""
+    body = "|".join(re.escape(" ".join(words(fold(p)))) for p in phrases)
+    return re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])")
 
 
 def _words(values: list[str]) -> frozenset[str]:
@@ -72,4 +79,7 @@ def vocab() -> Vocab:
         contract_compatible=frozenset(frozenset(pair) for pair in raw["contract_compatible"]),
         agency_markers=tuple(f" {' '.join(words(fold(p)))} " for p in raw["agency_markers"]),
         agency_phrases=tuple(f" {' '.join(words(fold(p)))} " for p in raw["agency_phrases"]),
+        working_time_phrases={
+            name: _phrase_regex(phrases) for name, phrases in raw["working_time_phrases"].items()
+        },
     )

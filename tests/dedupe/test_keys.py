@@ -6,9 +6,9 @@ import pytest
 
 from aggregator.schema import SalaryPeriod
 from dedupe.fingerprint import description_print, jaccard_estimate, normalize_description
-from dedupe.keys import company_key, is_agency, title_key, url_key
+from dedupe.keys import company_key, is_agency, stated_working_time, title_key, url_key
 from dedupe.places import arrondissement_code, city_key, department, make_place
-from dedupe.salary import annualize, salary_compatible
+from dedupe.salary import annualize, salary_compatible, same_pay
 from dedupe.text import fold
 
 
@@ -203,3 +203,24 @@ def test_pay_lines_and_line_breaks_in_descriptions() -> None:
 def test_fold_spellings() -> None:
     assert fold("Chargé  Clientèle\u2019s ŒUVRE Straße") == "charge clientele's oeuvre strasse"
     assert fold("  plain  ascii\ttext ") == "plain ascii text"
+
+
+def test_stated_working_time_reads_the_title_first_then_the_text() -> None:
+    assert stated_working_time("MÉCANICIEN À TEMPS PARTIEL - CDI", "") == "part_time"
+    assert stated_working_time("Pflegekraft in Teilzeit (m/w/d)", "") == "part_time"
+    assert stated_working_time("Cook", "Contract: permanent - Full time (40 hours)") == "full_time"
+    assert stated_working_time("Vendeur", "Contrat : CDI - Temps plein (35 h)") == "full_time"
+    # the title wins over the text; naming both says nothing; no phrase says nothing
+    assert stated_working_time("Vendeur - Temps partiel", "Temps plein possible") == "part_time"
+    assert stated_working_time("Vendeur", "temps plein ou temps partiel") == ""
+    assert stated_working_time("Vendeur", "Horaires du mardi au samedi") == ""
+    assert stated_working_time("Planner", "a timeless part of our team") == ""
+
+
+def test_same_pay_needs_both_bounds_equal_in_one_currency() -> None:
+    hourly = annualize(12.5, 14.2, "EUR", SalaryPeriod.HOUR)
+    rounded = annualize(12.52, 14.19, "EUR", SalaryPeriod.HOUR)
+    assert same_pay(hourly, rounded)
+    assert not same_pay(hourly, annualize(12.5, 15.0, "EUR", SalaryPeriod.HOUR))
+    assert not same_pay(hourly, annualize(12.5, 14.2, "GBP", SalaryPeriod.HOUR))
+    assert not same_pay(hourly, None) and not same_pay(None, None)

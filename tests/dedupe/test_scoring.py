@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from aggregator.schema import ContractType, SalaryPeriod, WorkingTime
+from dedupe.records import DedupeRecord
 from dedupe.scoring import explain
 
 from .cases import BASE, LUMEN_TEXT, T0, copy_of, days
@@ -263,4 +264,109 @@ def test_retitled_copy_with_the_same_text_merges_only_the_same_week() -> None:
     retitled = copy_of(BASE, "indeed-fr", "1", title="Gestionnaire factures", posted_at=T0)
     assert explain(BASE, retitled).match
     later = replace(retitled, posted_at=T0 + days(30))
+    assert not explain(BASE, later).match
+
+
+# --- staffing agencies reposting a client's ad, texts stating what fields miss ----------
+
+EMPLOYER_TEXT = (
+    "Logistique Dumas recrute un préparateur de commandes pour son entrepôt de Lille. "
+    "Vos missions : préparer les commandes à l'aide d'un terminal, charger et décharger les "
+    "camions, participer aux inventaires. Profil : première expérience réussie sur un poste "
+    "similaire, rigueur et ponctualité. Nous vous proposons : mutuelle, tickets restaurant."
+)
+AGENCY_REPOST_TEXT = (
+    "Intérim Plus recherche pour son client, un leader de la logistique, un préparateur de "
+    "commandes à Lille. Vos missions : préparer les commandes à l'aide d'un terminal, charger "
+    "et décharger les camions, participer aux inventaires. Profil : débutant accepté, CACES 1 "
+    "apprécié. Mission longue, démarrage immédiat."
+)
+
+
+def _employer_and_agency() -> tuple[DedupeRecord, DedupeRecord]:
+    employer = copy_of(
+        BASE,
+        "careers-dumas",
+        "PC-12",
+        title="Préparateur de commandes H/F",
+        company="Logistique Dumas",
+        description=EMPLOYER_TEXT,
+        city="Lille",
+        postal_code="59000",
+        contract_type=ContractType.TEMPORARY,
+        salary_min=12.4,
+        salary_max=13.1,
+        salary_period=SalaryPeriod.HOUR,
+    )
+    agency = copy_of(
+        employer,
+        "interim-plus",
+        "IP-9",
+        title="Préparateur de commandes (H/F)",
+        company="Intérim Plus",
+        description=AGENCY_REPOST_TEXT,
+        posted_at=T0 + days(1),
+    )
+    return employer, agency
+
+
+def test_agency_repost_of_an_employer_ad_merges_on_the_same_pay() -> None:
+    employer, agency = _employer_and_agency()
+    result = explain(employer, agency)
+    assert result.match and result.rule == "agency_repost", result.render()
+    cents = replace(agency, salary_min=12.41, salary_max=13.09)  # rounding of another board
+    assert explain(employer, cents).match
+
+
+def test_agency_repost_without_equal_pay_or_elsewhere_does_not_merge() -> None:
+    employer, agency = _employer_and_agency()
+    unpaid = replace(agency, salary_min=None, salary_max=None)
+    result = explain(employer, unpaid)
+    assert not result.match and result.rule == "agency_repost_no"
+    assert any("same pay" in reason for reason in result.reasons)
+    other_pay = replace(agency, salary_min=12.0, salary_max=12.9)  # compatible, not equal
+    assert not explain(employer, other_pay).match
+    roubaix = replace(agency, city="Roubaix", postal_code="59100")
+    assert explain(employer, roubaix).rule == "veto:place"
+    weeks_later = replace(agency, posted_at=T0 + days(12))
+    assert not explain(employer, weeks_later).match
+
+
+def test_working_time_stated_in_a_title_wins_over_a_mapped_field() -> None:
+    part = copy_of(
+        BASE, "apec", "1", title="Comptable fournisseurs à temps partiel (H/F)", working_time=None
+    )
+    part = replace(part, working_time=WorkingTime.PART_TIME)
+    mapped_wrong = copy_of(part, "indeed-fr", "2", working_time=WorkingTime.FULL_TIME)
+    assert explain(part, mapped_wrong).match
+    # the structured fields alone still keep a part-time and a full-time vacancy apart
+    plain = copy_of(BASE, "indeed-fr", "3", working_time=WorkingTime.PART_TIME)
+    assert explain(BASE, plain).rule == "veto:working_time"
+    stated_full = copy_of(BASE, "indeed-fr", "4", title="Comptable fournisseurs - temps plein")
+    assert explain(part, stated_full).rule == "veto:working_time"
+
+
+def test_two_geocodes_of_one_arrondissement_merge_two_arrondissements_do_not() -> None:
+    a = copy_of(BASE, "apec", "1", city="Marseille", postal_code="13009")
+    a = replace(a, latitude=43.2543, longitude=5.4057)
+    b = copy_of(a, "indeed-fr", "2", latitude=43.2681, longitude=5.4170)  # 1.8 km off
+    assert explain(a, b).match
+    c = copy_of(b, "indeed-fr", "3", postal_code="13010")
+    assert explain(a, c).rule == "veto:place"
+    d = copy_of(b, "indeed-fr", "4", postal_code=None)  # no code: the sites must be close
+    assert explain(a, d).rule == "veto:place"
+
+
+def test_employer_copy_retitled_with_an_edited_text_merges_the_same_week() -> None:
+    # a board that drops the line breaks of a list glues words ("serviceAvantages")
+    edited = LUMEN_TEXT
+    for joint in (". Vous participez", ". Profil", ". Avantages"):
+        edited = edited.replace(joint, joint[2:])
+    retitled = copy_of(BASE, "indeed-fr", "1", title="Gestionnaire factures", description=edited)
+    result = explain(BASE, retitled)
+    assert 0.9 <= (result.fields["description"] or 0) < 0.97, result.render()
+    assert (result.fields["title"] or 0) < 0.65 and result.match, result.render()
+    other_employer = replace(retitled, company="Atelier Cobalt")
+    assert not explain(BASE, other_employer).match
+    later = replace(retitled, posted_at=T0 + days(20))
     assert not explain(BASE, later).match
