@@ -52,16 +52,18 @@ def block_weight(block: str) -> int:
 
 
 class BlockIndex:
-    """Block key -> cluster ids (most recently registered last), capped to ``cap`` entries.
+    """Block -> cluster ids (most recently registered last), capped to ``cap`` entries.
 
     Each entry counts the representatives that registered the cluster under the block, so
     dropping one representative keeps the blocks its cluster still holds through another.
+    Blocks are keyed by the built-in hash of their name (an int is a third of the string's
+    size) and a block held by one cluster through one representative stores that cluster id
+    alone, not a dict: most blocks (board ids, URLs, LSH bands) never get a second entry.
     """
 
     def __init__(self, cap: int = 200) -> None:
         self.cap = cap
-        # plain dicts keep insertion order at half an OrderedDict's memory (most blocks hold one)
-        self._blocks: dict[str, dict[str, int]] = {}
+        self._blocks: dict[int, str | dict[str, int]] = {}
         self._recency: dict[str, int] = {}  # cluster id -> sequence number of its last add
         self._clock = 0
 
@@ -69,23 +71,36 @@ class BlockIndex:
         """Register a cluster under blocks; a block past its cap forgets its oldest entry."""
         self._clock += 1
         self._recency[cluster_id] = self._clock
-        for block in dict.fromkeys(blocks):
-            members = self._blocks.setdefault(block, {})
+        table = self._blocks
+        for h in {hash(block): None for block in blocks}:
+            held = table.get(h)
+            if held is None:
+                table[h] = cluster_id
+                continue
+            members = table[h] = {held: 1} if isinstance(held, str) else held
             members[cluster_id] = members.pop(cluster_id, 0) + 1  # re-inserted: most recent
             if len(members) > self.cap:
                 del members[next(iter(members))]
 
     def remove(self, cluster_id: str, blocks: Iterable[str]) -> None:
         """Unregister one representative's blocks of a cluster (empty blocks are dropped)."""
-        for block in dict.fromkeys(blocks):
-            members = self._blocks.get(block)
-            if members is None or cluster_id not in members:
+        table = self._blocks
+        for h in {hash(block): None for block in blocks}:
+            held = table.get(h)
+            if held is None:
+                continue
+            if isinstance(held, str):
+                if held == cluster_id:
+                    del table[h]
+                continue
+            members = held
+            if cluster_id not in members:
                 continue
             members[cluster_id] -= 1
             if members[cluster_id] <= 0:
                 del members[cluster_id]
             if not members:
-                del self._blocks[block]
+                del table[h]
 
     def candidates(self, blocks: Sequence[str], limit: int) -> list[str]:
         """Cluster ids sharing blocks, ranked by votes (exact blocks weigh more), then recency.
@@ -94,15 +109,45 @@ class BlockIndex:
         most recently extended ones come first; the order depends only on the add sequence.
         """
         votes: Counter[str] = Counter()
+        table = self._blocks
         for block in dict.fromkeys(blocks):
-            members = self._blocks.get(block)
-            if members:
-                weight = block_weight(block)
-                for cluster_id in members:
+            held = table.get(hash(block))
+            if held is None:
+                continue
+            weight = block_weight(block)
+            if isinstance(held, str):
+                votes[held] += weight
+            elif weight == 1:
+                votes.update(held.keys())  # counted in C
+            else:
+                for cluster_id in held:
                     votes[cluster_id] += weight
-        recency = self._recency
-        ranked = heapq.nlargest(limit, votes.items(), key=lambda item: (item[1], recency[item[0]]))
-        return [cluster_id for cluster_id, _ in ranked]
+        return top_ranked(votes, self._recency, limit)
 
     def __len__(self) -> int:
         return len(self._blocks)
+
+
+def top_ranked(votes: dict[str, int], recency: dict[str, int], limit: int) -> list[str]:
+    """The ``limit`` clusters with most votes, ties broken by recency (most recent first).
+
+    Equal to sorting every voted cluster by (votes, recency), but only the clusters at or above
+    the ``limit``-th vote are ranked, and the tied ones by a C-level key.
+    """
+    if limit <= 0 or not votes:
+        return []
+    if len(votes) > limit:
+        cut, held = 0, 0
+        counts = Counter(votes.values())  # votes are small integers: a histogram finds the cut
+        for value in sorted(counts, reverse=True):
+            held += counts[value]
+            if held >= limit:
+                cut = value
+                break
+        above = [cid for cid, v in votes.items() if v > cut]
+        tied = [cid for cid, v in votes.items() if v == cut]
+        above.sort(key=lambda cid: (votes[cid], recency[cid]), reverse=True)
+        return above + heapq.nlargest(limit - len(above), tied, key=recency.__getitem__)
+    ranked = list(votes)
+    ranked.sort(key=lambda cid: (votes[cid], recency[cid]), reverse=True)
+    return ranked

@@ -8,13 +8,13 @@ candidate cluster whose representatives all accept it; otherwise it founds a new
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from dedupe.blocking import block_keys
 from dedupe.cluster import CandidateSource, ClusterView, Representative, cluster_id_for
 from dedupe.explanation import MatchExplanation
-from dedupe.keys import compute_keys
+from dedupe.keys import Keys, compute_keys
 from dedupe.memory import MemoryCandidateSource
 from dedupe.records import DedupeRecord, canonical_order
 from dedupe.scoring import DEFAULT_CONFIG, MatchConfig, compare
@@ -48,9 +48,16 @@ class Deduper:
         self.max_candidates = max_candidates
         self.max_representatives = max_representatives
 
-    def add(self, records: Iterable[DedupeRecord]) -> list[Assignment]:
-        """Assign a batch; a key already held is updated in place and keeps its cluster."""
-        return [self._assign(record) for record in canonical_batch(records)]
+    def add(
+        self, records: Iterable[DedupeRecord], keys: Mapping[str, Keys] | None = None
+    ) -> list[Assignment]:
+        """Assign a batch; a key already held is updated in place and keeps its cluster.
+
+        ``keys`` (record key -> its :func:`compute_keys`) spares computing them again when the
+        caller already has them (the store computes them to prefetch candidates).
+        """
+        known = keys or {}
+        return [self._assign(record, known.get(record.key)) for record in canonical_batch(records)]
 
     def remove(self, key: str) -> str | None:
         """Forget a deleted posting; returns its former cluster (its id never changes)."""
@@ -113,9 +120,10 @@ class Deduper:
                 best = verdict
         return best
 
-    def _assign(self, record: DedupeRecord) -> Assignment:
+    def _assign(self, record: DedupeRecord, keys: Keys | None = None) -> Assignment:
         known = self.source.cluster_of(record.key)
-        keys = compute_keys(record)
+        if keys is None:
+            keys = compute_keys(record)
         # the keys hold all that is compared: the raw text is not kept in the store
         member = Representative(replace(record, description=""), keys)
         blocks = block_keys(record, keys)

@@ -84,7 +84,7 @@ def _boilerplate() -> re.Pattern[str]:
 
 def _pay_line(tokens: list[str], cues: frozenset[str]) -> bool:
     """A sentence giving a salary: a number beside a pay word (boards word pay many ways)."""
-    return any(t in cues for t in tokens) and any(t[0].isdigit() for t in tokens)
+    return not cues.isdisjoint(tokens) and any(t[0].isdigit() for t in tokens)
 
 
 def normalize_description(text: str) -> list[str]:
@@ -107,20 +107,19 @@ def _token_hashes(tokens: list[str]) -> np.ndarray:
     cache = _TOKEN_HASHES
     if len(cache) > _TOKEN_CACHE_LIMIT:
         cache.clear()
-    out = []
-    for token in tokens:
-        h = cache.get(token)
-        if h is None:
-            h = cache[token] = zlib.crc32(token.encode())
-        out.append(h)
-    return np.array(out, dtype=np.uint64)
+    for token in set(tokens).difference(cache):
+        cache[token] = zlib.crc32(token.encode())
+    return np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
 
 
 def shingle_hashes(tokens: list[str]) -> np.ndarray:
-    """Distinct 32-bit hashes of the word 3-grams of ``tokens`` (stable across processes)."""
+    """Distinct 32-bit hashes of the word 3-grams of ``tokens``, sorted (same in every process)."""
     t = _token_hashes(tokens)
     mixed = t[:-2] * _MIX1 + t[1:-1] * _MIX2 + t[2:]
-    return np.unique((mixed ^ (mixed >> np.uint64(29))) & np.uint64(0xFFFFFFFF))
+    hashes = np.sort((mixed ^ (mixed >> np.uint64(29))) & np.uint64(0xFFFFFFFF))
+    if hashes.size < 2:
+        return hashes
+    return hashes[np.concatenate(([True], hashes[1:] != hashes[:-1]))]
 
 
 def minhash(tokens: list[str]) -> bytes | None:

@@ -1,12 +1,19 @@
-"""In-memory :class:`~dedupe.cluster.CandidateSource`: tests, rebuilds and small stores."""
+"""In-memory :class:`~dedupe.cluster.CandidateSource`: tests, rebuilds and small stores.
+
+Sized for a million postings: a member is held once (its representative record and keys), a
+cluster as two short tuples of keys, and a representative's block keys are not kept but
+recomputed from its keys on the rare removal. Views are cached for the clusters read lately.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from dedupe.blocking import BlockIndex
+from dedupe.blocking import BlockIndex, block_keys
 from dedupe.cluster import ClusterView, Representative
+
+VIEW_CACHE = 100_000  # cluster views kept between reads (rebuilt on demand past that)
 
 
 class MemoryCandidateSource:
@@ -14,10 +21,10 @@ class MemoryCandidateSource:
 
     def __init__(self, block_cap: int = 200) -> None:
         self.index = BlockIndex(block_cap)
-        self._members: dict[str, dict[str, Representative]] = {}  # join order
-        self._reps: dict[str, list[str]] = {}  # founder first, then join order
-        self._blocks: dict[str, tuple[str, ...]] = {}  # representative key -> its blocks
-        self._where: dict[str, str] = {}
+        self._records: dict[str, Representative] = {}  # every member, by record key
+        self._where: dict[str, str] = {}  # record key -> cluster id
+        self._members: dict[str, tuple[str, ...]] = {}  # cluster -> keys in join order
+        self._reps: dict[str, tuple[str, ...]] = {}  # founder first, then promotion order
         self._views: dict[str, ClusterView] = {}  # built on demand, dropped when a cluster changes
 
     def candidate_clusters(self, blocks: Sequence[str], limit: int) -> list[str]:
@@ -31,17 +38,19 @@ class MemoryCandidateSource:
         for cluster_id in cluster_ids:
             view = cache.get(cluster_id)
             if view is None:
+                if len(cache) >= VIEW_CACHE:
+                    cache.clear()
                 view = cache[cluster_id] = self._view(cluster_id)
             out.append(view)
         return out
 
     def _view(self, cluster_id: str) -> ClusterView:
-        members = self._members[cluster_id]
-        reps = tuple(members[key] for key in self._reps[cluster_id])
+        records = self._records
+        reps = tuple(records[key] for key in self._reps[cluster_id])
         return ClusterView(
             cluster_id=cluster_id,
             representatives=reps,
-            closed_at=_closed_at(m.record.closed_at for m in members.values()),
+            closed_at=_closed_at(records[k].record.closed_at for k in self._members[cluster_id]),
             sources=frozenset(r.record.source for r in reps),
         )
 
@@ -55,8 +64,9 @@ class MemoryCandidateSource:
         """Add a record to a cluster, creating it; with blocks it becomes a representative."""
         key = member.record.key
         self._views.pop(cluster_id, None)
-        self._members.setdefault(cluster_id, {})[key] = member
-        self._reps.setdefault(cluster_id, [])
+        self._records[key] = member
+        self._members[cluster_id] = (*self._members.get(cluster_id, ()), key)
+        self._reps.setdefault(cluster_id, ())
         self._where[key] = cluster_id
         if blocks is not None:
             self.promote(cluster_id, key, blocks)
@@ -66,10 +76,10 @@ class MemoryCandidateSource:
         key = member.record.key
         cluster_id = self._where[key]
         self._views.pop(cluster_id, None)
-        self._members[cluster_id][key] = member
-        if key in self._blocks and blocks is not None:
-            self.index.remove(cluster_id, self._blocks[key])
-            self._blocks[key] = tuple(blocks)
+        held = self._records[key]
+        self._records[key] = member
+        if key in self._reps[cluster_id] and blocks is not None:
+            self.index.remove(cluster_id, block_keys(held.record, held.keys))
             self.index.add(cluster_id, blocks)
 
     def remove_member(self, record_key: str) -> tuple[str, bool] | None:
@@ -78,32 +88,36 @@ class MemoryCandidateSource:
         if cluster_id is None:
             return None
         self._views.pop(cluster_id, None)
-        del self._members[cluster_id][record_key]
-        was_rep = record_key in self._blocks
+        held = self._records.pop(record_key)
+        members = tuple(k for k in self._members[cluster_id] if k != record_key)
+        reps = self._reps[cluster_id]
+        was_rep = record_key in reps
         if was_rep:
-            self.index.remove(cluster_id, self._blocks.pop(record_key))
-            self._reps[cluster_id].remove(record_key)
-        if not self._members[cluster_id]:
+            self.index.remove(cluster_id, block_keys(held.record, held.keys))
+            self._reps[cluster_id] = tuple(k for k in reps if k != record_key)
+        if members:
+            self._members[cluster_id] = members
+        else:
             del self._members[cluster_id], self._reps[cluster_id]
         return cluster_id, was_rep
 
     def promotable(self, cluster_id: str) -> Representative | None:
         """Earliest-joined member that is not yet a representative."""
-        for key, member in self._members.get(cluster_id, {}).items():
-            if key not in self._blocks:
-                return member
+        reps = self._reps.get(cluster_id, ())
+        for key in self._members.get(cluster_id, ()):
+            if key not in reps:
+                return self._records[key]
         return None
 
     def promote(self, cluster_id: str, record_key: str, blocks: Sequence[str]) -> None:
         """Make a member a representative and index its blocks."""
         self._views.pop(cluster_id, None)
-        self._reps[cluster_id].append(record_key)
-        self._blocks[record_key] = tuple(blocks)
+        self._reps[cluster_id] = (*self._reps[cluster_id], record_key)
         self.index.add(cluster_id, blocks)
 
     def clusters(self) -> dict[str, list[str]]:
         """Every cluster with its record keys in join order."""
-        return {cid: list(members) for cid, members in self._members.items()}
+        return {cid: list(keys) for cid, keys in self._members.items()}
 
 
 def _closed_at(stamps: Iterable[datetime | None]) -> datetime | None:

@@ -13,15 +13,14 @@ counted in memory, and changes are written back in bulk by :meth:`SqlBlockIndex.
 
 from __future__ import annotations
 
-import heapq
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, text
 
 from aggregator.dedupe_store.codec import block_hash
 from aggregator.dedupe_store.rawsql import execute_many, fetch_in
-from dedupe.blocking import block_weight
+from dedupe.blocking import block_weight, top_ranked
 
 _READ_BLOCKS = (
     "SELECT b.block, b.cluster_id, b.refs, b.seq, c.recency FROM dedupe_blocks b"
@@ -127,15 +126,17 @@ class SqlBlockIndex:
         if not weights or limit <= 0:
             return []
         self.load(weights)
-        votes: dict[str, int] = defaultdict(int)
+        votes: Counter[str] = Counter()
         for h, weight in weights.items():
             entries = self._rows[h]
             if len(entries) > self.cap:
                 self._prune(h, entries)
-            for cluster_id in entries:
-                votes[cluster_id] += weight
-        recent = self._recency
-        return heapq.nsmallest(limit, votes, key=lambda cid: (-votes[cid], -recent[cid]))
+            if weight == 1:
+                votes.update(entries.keys())  # counted in C
+            else:
+                for cluster_id in entries:
+                    votes[cluster_id] += weight
+        return top_ranked(votes, self._recency, limit)
 
     def _prune(self, h: int, entries: dict[str, list[int]]) -> None:
         """Keep the ``cap`` most recently registered clusters of a block."""

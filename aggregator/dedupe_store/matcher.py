@@ -75,9 +75,9 @@ class DedupeMatcher:
         self, engine: Deduper, source: SqlCandidateSource, records: Sequence[DedupeRecord]
     ) -> list[Assignment]:
         """Run the engine on registered records, their candidates read in bulk beforehand."""
-        # the engine computes keys again: it takes records, not keys (see docs/dedupe.md)
-        source.prefetch([(r, block_keys(r, compute_keys(r))) for r in records], self.max_candidates)
-        return engine.add(records)
+        keys = {r.key: compute_keys(r) for r in records}  # once: for blocks and for the engine
+        source.prefetch([(r, block_keys(r, keys[r.key])) for r in records], self.max_candidates)
+        return engine.add(records, keys)
 
     def sync(self, conn: Connection, posting_ids: Sequence[int]) -> int:
         """Refresh the dedupe state of changed postings (see :func:`sync_members`)."""

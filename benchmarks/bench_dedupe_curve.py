@@ -1,0 +1,124 @@
+"""Dedupe engine cost per posting as the store grows: 10k, 100k, 1M postings from scratch.
+
+The sandbox market (seeds of ``DEDUPE_BENCH_SEEDS``, real wire formats and mappings, cached on
+disk) is replayed as later seasons (:func:`benchmarks.bench_dedupe.replicated`) and streamed
+into the engine in 10,000-posting batches, so the benchmark holds one batch at a time, not the
+whole store: peak memory is the engine's. Each size runs in its own process (its own peak),
+then 10,000 more postings are added to the largest store. One JSON line per measurement.
+
+``python -m benchmarks dedupe_curve`` (env: ``DEDUPE_CURVE_SIZES=10000,100000``; add
+1,000,000 with ``DEDUPE_BENCH_1M=1``: about 10 minutes; ``DEDUPE_CURVE_CAPS=200/30`` block
+cap / max candidates; ``DEDUPE_MARKET_CACHE``).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import orjson
+
+from benchmarks.bench_dedupe import _cache, _env_list, records_of, replicated
+from dedupe.engine import Deduper
+from dedupe.market_data import normalized_market
+from dedupe.memory import MemoryCandidateSource
+from dedupe.records import DedupeRecord
+
+STEP = 10_000
+INCREMENT = 10_000
+
+
+def _pool() -> list[DedupeRecord]:
+    pool: list[DedupeRecord] = []
+    for seed in _env_list("DEDUPE_BENCH_SEEDS", "1"):
+        postings, _ = normalized_market(int(seed), 1.0, cache_dir=_cache(), workers=2)
+        pool.extend(replace(r, key=f"s{seed}/{r.key}") for r in records_of(postings))
+    return pool
+
+
+def _batches(stream: Iterator[DedupeRecord], size: int) -> Iterator[list[DedupeRecord]]:
+    left = size
+    while left > 0:
+        batch = [next(stream) for _ in range(min(STEP, left))]
+        left -= len(batch)
+        yield batch
+
+
+def _peak_mb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+def measure(size: int, increment: int) -> list[dict[str, Any]]:
+    """From scratch to ``size`` postings (timed, batch making excluded), then an increment."""
+    cap, limit = (int(v) for v in os.environ.get("DEDUPE_CURVE_CAPS", "200/30").split("/"))
+    pool = _pool()
+    stream = replicated(pool, (size + increment) // len(pool) + 1)
+    deduper = Deduper(MemoryCandidateSource(cap), max_candidates=limit)
+    base = {"caps": f"{cap}/{limit}", "start_rss_mb": _peak_mb()}
+    wall = cpu = 0.0
+    for batch in _batches(stream, size):
+        w, c = time.perf_counter(), time.process_time()
+        deduper.add(batch)
+        wall += time.perf_counter() - w
+        cpu += time.process_time() - c
+    rows = [
+        {
+            "bench": "dedupe_curve",
+            "postings": size,
+            "seconds": round(wall, 1),
+            "cpu_seconds": round(cpu, 1),
+            "ms_per_posting": round(1000 * wall / size, 3),
+            "cpu_ms_per_posting": round(1000 * cpu / size, 3),
+            "clusters": len(deduper.clusters()),
+            "peak_rss_mb": _peak_mb(),
+            **base,
+        }
+    ]
+    if increment:
+        extra = [next(stream) for _ in range(increment)]
+        w, c = time.perf_counter(), time.process_time()
+        deduper.add(extra)
+        rows.append(
+            {
+                "bench": "dedupe_curve_increment",
+                "store": size,
+                "increment": increment,
+                "seconds": round(time.perf_counter() - w, 2),
+                "cpu_seconds": round(time.process_time() - c, 2),
+                "peak_rss_mb": _peak_mb(),
+                **base,
+            }
+        )
+    return rows
+
+
+def main() -> None:
+    """One subprocess per size; the increment goes into the largest."""
+    sizes = sorted(int(s) for s in _env_list("DEDUPE_CURVE_SIZES", "10000,100000"))
+    if os.environ.get("DEDUPE_BENCH_1M", "") not in ("", "0"):
+        sizes.append(1_000_000)
+    for size in sizes:
+        increment = INCREMENT if size == sizes[-1] else 0
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.bench_dedupe_curve", str(size), str(increment)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode:
+            raise RuntimeError(done.stderr[-3000:])
+        print(done.stdout, end="", flush=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3:
+        for row in measure(int(sys.argv[1]), int(sys.argv[2])):
+            print(orjson.dumps(row).decode(), flush=True)
+    else:
+        main()
