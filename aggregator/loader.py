@@ -82,12 +82,12 @@ def parse_line(raw: bytes, *, source: str | None) -> Posting:
             readable=False,
         )
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise LineError(f"invalid UTF-8 at byte {exc.start}", readable=False) from None
-    try:
-        data: Any = orjson.loads(text)
+        data: Any = orjson.loads(raw)  # validates UTF-8 itself: no separate decode pass
     except orjson.JSONDecodeError as exc:
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            raise LineError(f"invalid UTF-8 at byte {bad.start}", readable=False) from None
         raise LineError(f"malformed JSON: {exc}", readable=False) from None
     if not isinstance(data, dict):
         raise LineError(f"expected a JSON object, got {type(data).__name__}", readable=True)

@@ -21,9 +21,13 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import insert
@@ -37,6 +41,7 @@ from aggregator.store.database import open_store
 from aggregator.store.models import PostingRow, table_of
 from aggregator.store.postings import ensure_sources, posting_values, upsert_postings
 
+T = TypeVar("T")
 N = int(os.environ.get("BENCH_LOAD_N", "200000"))
 FULL_N = int(os.environ.get("BENCH_LOAD_FULL_N", "20000"))
 RUNS = 3
@@ -88,12 +93,12 @@ def _description(rng: random.Random) -> str:
     return " ".join(sentences)
 
 
-def _server_cpu(server: Any) -> float:
+def _server_cpu(server_root: str | None) -> float:
     """CPU seconds the throwaway PostgreSQL has spent: postmaster, its children, reaped ones."""
-    if server is None:
+    if server_root is None:
         return 0.0
     tick = os.sysconf("SC_CLK_TCK")
-    postmaster = (Path(server.root) / "data" / "postmaster.pid").read_text().split()[0]
+    postmaster = (Path(server_root) / "data" / "postmaster.pid").read_text().split()[0]
     total = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -108,19 +113,22 @@ def _server_cpu(server: Any) -> float:
     return total / tick
 
 
+@dataclass
 class Clock:
     """Wall and CPU seconds of a block; CPU counts this process and the database server."""
 
-    def __init__(self, server: Any) -> None:
-        self.server = server
+    server_root: str | None
+    wall: float = 0.0
+    cpu: float = 0.0
 
     def __enter__(self) -> Clock:
-        self.wall, self.cpu = time.perf_counter(), time.process_time() + _server_cpu(self.server)
+        self.wall = time.perf_counter()
+        self.cpu = time.process_time() + _server_cpu(self.server_root)
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.wall = time.perf_counter() - self.wall
-        self.cpu = time.process_time() + _server_cpu(self.server) - self.cpu
+        self.cpu = time.process_time() + _server_cpu(self.server_root) - self.cpu
 
 
 def make_postings(n: int) -> list[dict[str, Any]]:
@@ -166,14 +174,15 @@ def make_postings(n: int) -> list[dict[str, Any]]:
     return out
 
 
-def raw_ceiling(url: str, server: Any, rows: list[dict[str, Any]]) -> Clock:
-    """The ceiling: the same rows, already validated, inserted by plain executemany."""
+def raw_ceiling(url: str, server_root: str | None, path: Path) -> Clock:
+    """The ceiling: the same rows, validated before the clock starts, by plain executemany."""
     store = open_store(url)
     now = datetime.now(UTC)
-    values = [posting_values(Posting.model_validate(r)) for r in rows]
+    with path.open("rb") as stream:
+        values = [posting_values(parse_line(raw.strip(), source=None)) for raw in stream]
     for v in values:
         v.update(content_hash="0" * 32, first_seen_at=now, last_seen_at=now, changed_at=now)
-    with Clock(server) as clock:
+    with Clock(server_root) as clock:
         with store.engine.begin() as conn:
             ensure_sources(conn, {v["source"] for v in values}, now)
         for i in range(0, len(values), 2000):
@@ -183,12 +192,12 @@ def raw_ceiling(url: str, server: Any, rows: list[dict[str, Any]]) -> Clock:
     return clock
 
 
-def storing_stage(url: str, server: Any, path: Path) -> Clock:
+def storing_stage(url: str, server_root: str | None, path: Path) -> Clock:
     """``aggregator load``'s storing stage: read, parse, validate, hash, look up, upsert."""
     store = open_store(url)
     batch: list[Posting] = []
     stored = 0
-    with Clock(server) as clock:
+    with Clock(server_root) as clock:
         with path.open("rb") as stream:
             for raw in stream:
                 batch.append(parse_line(raw.strip(), source=None))
@@ -245,13 +254,20 @@ def _url(tmp: str, server: Any, name: str) -> str:
     return f"sqlite:///{tmp}/{name}.db" if server is None else server.create_database(name)
 
 
-def _side_by_side(tmp: str, server: Any, rows: list[dict[str, Any]], path: Path) -> dict[str, Any]:
+def _isolated(function: Callable[..., T], *args: Any) -> T:
+    """Run one measurement in a fresh process: no other run's memory, garbage or caches."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(function, *args).result()
+
+
+def _side_by_side(tmp: str, server: Any, path: Path) -> dict[str, Any]:
     """The storing stage and the ceiling, alternated run by run: medians and their ratios."""
+    root = None if server is None else str(server.root)
     ours: list[Clock] = []
     ceiling: list[Clock] = []
     for run in range(RUNS):
-        ceiling.append(raw_ceiling(_url(tmp, server, f"ceiling_{run}"), server, rows))
-        ours.append(storing_stage(_url(tmp, server, f"stage_{run}"), server, path))
+        ceiling.append(_isolated(raw_ceiling, _url(tmp, server, f"ceiling_{run}"), root, path))
+        ours.append(_isolated(storing_stage, _url(tmp, server, f"stage_{run}"), root, path))
     wall_o = statistics.median(N / c.wall for c in ours)
     wall_c = statistics.median(N / c.wall for c in ceiling)
     cpu_o = statistics.median(1000 * c.cpu / N for c in ours)
@@ -278,6 +294,7 @@ def main() -> None:
         full_path = Path(tmp) / "full.jsonl"
         full_path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows[:FULL_N]))
         full_n = min(FULL_N, N)
+        del rows  # each measurement runs in its own process, reading the files
         backends: list[tuple[str, Any]] = [("sqlite", None)]
         server = start_postgres(durable=True) if find_bindir() else None
         if server:
@@ -288,10 +305,10 @@ def main() -> None:
         )
         try:
             for name, srv in backends:
-                line = {"bench": "load", "backend": name, **_side_by_side(tmp, srv, rows, path)}
+                line = {"bench": "load", "backend": name, **_side_by_side(tmp, srv, path)}
                 print(orjson.dumps(line).decode(), flush=True)
-                whole = full_load(_url(tmp, srv, "full"), full_path, full_n)
-                split = stage_split(_url(tmp, srv, "stages"), full_path, full_n)
+                whole = _isolated(full_load, _url(tmp, srv, "full"), full_path, full_n)
+                split = _isolated(stage_split, _url(tmp, srv, "stages"), full_path, full_n)
                 line = {
                     "bench": "load_whole_command",
                     "backend": name,

@@ -11,13 +11,21 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from operator import itemgetter
 from typing import Any
 
 import orjson
 from sqlalchemy import Connection, bindparam, func, insert, select, text, update
 
-from aggregator.schema import POSTING_FIELDS, Posting
+from aggregator.schema import (
+    POSTING_FIELDS,
+    ContractType,
+    Posting,
+    Remote,
+    SalaryPeriod,
+    WorkingTime,
+)
 from aggregator.store.models import PostingRow, Source, table_of
 
 CONTENT_FIELDS: tuple[str, ...] = tuple(
@@ -26,6 +34,12 @@ CONTENT_FIELDS: tuple[str, ...] = tuple(
 
 
 _content_of = itemgetter(*CONTENT_FIELDS)
+_ENUM_FIELDS = ("remote", "contract_type", "working_time", "salary_period")
+_PLAIN: dict[StrEnum, str] = {
+    member: member.value
+    for enum in (Remote, ContractType, WorkingTime, SalaryPeriod)
+    for member in enum
+}
 
 
 def content_hash(record: dict[str, Any]) -> str:
@@ -37,9 +51,10 @@ def content_hash(record: dict[str, Any]) -> str:
 def posting_values(posting: Posting) -> dict[str, Any]:
     """Column values for a posting (enums as their string values, datetimes kept aware)."""
     values = dict(vars(posting))  # the schema is flat: a copy of the fields, no model_dump walk
-    for name in ("remote", "contract_type", "working_time", "salary_period"):
-        if values[name] is not None:
-            values[name] = values[name].value
+    for name in _ENUM_FIELDS:
+        member = values[name]
+        if member is not None:
+            values[name] = _PLAIN[member]
     return values
 
 
