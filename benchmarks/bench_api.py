@@ -10,10 +10,16 @@ For each backend (SQLite file, throwaway PostgreSQL): generate ``BENCH_API_N`` o
   else a Python thread pool (which then measures itself as much as the server);
 - baseline: the naive ``LIKE '%word%'`` scan of the same table, same page size, p50/p95.
 
-Facets are measured with the cache off (``AGGREGATOR_API_FACET_TTL=0``): cold figures (the
-unfiltered facets come from the store's write-time counters, not from the cache).
+Latencies are cold: the facet cache is off (``AGGREGATOR_API_FACET_TTL=0``) and every request
+carries a distinct dummy parameter (``_=n``, ignored by the API), so the answer cache
+(:mod:`aggregator.api.answers`, on in the server) never serves them. Throughput is measured
+twice on the same server and clearly labelled: **distinct** (every request a new URL: every
+answer computed, the cold figure) and **repeated** (the typical mix cycled as is: after the first
+round, answers replayed by the cache while the data does not change).
 
-Command: ``BENCH_API_N=1000000 .venv/bin/python -m benchmarks.bench_api``.
+Command: ``BENCH_API_N=1000000 .venv/bin/python -m benchmarks.bench_api``. Generating a million
+offers takes minutes; ``BENCH_API_SQLITE_URL`` / ``BENCH_API_PG_URL`` measure stores kept from
+an earlier run instead (``BENCH_API_N`` then only labels the figures).
 """
 
 from __future__ import annotations
@@ -36,8 +42,9 @@ from typing import Any
 import httpx
 import orjson
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 
-from aggregator.api.database import read_only_engine
+from aggregator.api.database import STATEMENT_TIMEOUT_MS, read_only_engine
 from aggregator.devtools.pgserver import find_bindir, start_postgres
 from aggregator.store.database import open_store
 from benchmarks.api_data import fill
@@ -46,6 +53,8 @@ N = int(os.environ.get("BENCH_API_N", "1000000"))
 REPS = int(os.environ.get("BENCH_API_REPS", "40"))
 DURATION = float(os.environ.get("BENCH_API_DURATION", "15"))
 CONCURRENCY = 16
+# measure stores generated earlier (at the current schema) instead of generating new ones
+KEEP_SQLITE, KEEP_PG = "BENCH_API_SQLITE_URL", "BENCH_API_PG_URL"
 QUERIES: list[tuple[str, str, dict[str, Any]]] = [
     ("one common word", "/offers", {"q": "développeur"}),
     ("one rare word", "/offers", {"q": "boulanger"}),
@@ -81,12 +90,12 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
     return {"p50_ms": round(statistics.median(ordered) * 1000, 1), "p95_ms": round(p95 * 1000, 1)}
 
 
-def _timed(action: Callable[[], Any], reps: int) -> list[float]:
-    action()  # warm the caches first
+def _timed(action: Callable[[int], Any], reps: int) -> list[float]:
+    action(-1)  # warm the database's caches first
     samples = []
-    for _ in range(reps):
+    for rep in range(reps):
         start = time.perf_counter()
-        action()
+        action(rep)
         samples.append(time.perf_counter() - start)
     return samples
 
@@ -115,6 +124,7 @@ def _start_server(url: str, port: int) -> subprocess.Popen[bytes]:
         **os.environ,
         "AGGREGATOR_API_DATABASE_URL": url,
         "AGGREGATOR_API_FACET_TTL": "0",
+        "AGGREGATOR_API_ANSWER_TTL": "30",
     }
     command = [
         sys.executable, "-m", "uvicorn", "--factory", "aggregator.api.app:app_from_environment",
@@ -132,7 +142,7 @@ def _start_server(url: str, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("the API server did not start")
 
 
-def _load(base: str, duration: float, result: Any) -> None:
+def _load(base: str, duration: float, distinct: bool, result: Any) -> None:
     """Load generator (own process): keep CONCURRENCY requests in flight, count answers."""
     typical = [(path, params) for _, path, params in QUERIES if path == "/offers"]
     deadline = time.monotonic() + duration
@@ -142,6 +152,8 @@ def _load(base: str, duration: float, result: Any) -> None:
         with httpx.Client(base_url=base, timeout=30) as client:
             while time.monotonic() < deadline:
                 path, params = typical[(offset + done) % len(typical)]
+                if distinct:
+                    params = {**params, "_": f"{offset}-{done}-{errors}"}
                 if client.get(path, params=params).status_code == 200:
                     done += 1
                 else:
@@ -156,15 +168,18 @@ def _load(base: str, duration: float, result: Any) -> None:
     result["errors"] = sum(c[1] for c in counts)
 
 
-def _wrk(base: str, duration: float) -> dict[str, Any]:
+def _wrk(base: str, duration: float, distinct: bool) -> dict[str, Any]:
     """Requests/s from ``wrk`` cycling through the typical /offers queries."""
     paths = [
-        str(httpx.URL(path, params=params)) for _, path, params in QUERIES if path == "/offers"
+        str(httpx.URL(path, params={**params, "_": ""} if distinct else params))
+        for _, path, params in QUERIES
+        if path == "/offers"
     ]
     quoted = ", ".join(f'"{p}"' for p in paths)
+    suffix = " .. i" if distinct else ""
     script = (
         f"local paths = {{{quoted}}}\nlocal i = 0\nrequest = function()\n  i = i + 1\n"
-        "  return wrk.format('GET', paths[(i % #paths) + 1])\nend\n"
+        f"  return wrk.format('GET', paths[(i % #paths) + 1]{suffix})\nend\n"
     )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as file:
         file.write(script)
@@ -182,18 +197,18 @@ def _wrk(base: str, duration: float) -> dict[str, Any]:
     }
 
 
-def _throughput(base: str) -> dict[str, Any]:
+def _throughput(base: str, distinct: bool) -> dict[str, Any]:
     if shutil.which("wrk"):
-        return _wrk(base, DURATION)
+        return _wrk(base, DURATION, distinct)
     with multiprocessing.Manager() as manager:
         shared = manager.dict()
-        loader = multiprocessing.Process(target=_load, args=(base, DURATION, shared))
+        loader = multiprocessing.Process(target=_load, args=(base, DURATION, distinct, shared))
         loader.start()
         loader.join()
         return {"rps": shared["rps"], "errors": shared["errors"], "load": "python threads"}
 
 
-def _like(engine: Engine, words: list[str]) -> Callable[[], Any]:
+def _like(engine: Engine, words: list[str]) -> Callable[[int], Any]:
     clauses = " AND ".join(
         f"(title LIKE :w{i} OR description LIKE :w{i})" for i in range(len(words))
     )
@@ -202,7 +217,7 @@ def _like(engine: Engine, words: list[str]) -> Callable[[], Any]:
         "ORDER BY listed_at DESC LIMIT 20"
     ).bindparams(**{f"w{i}": f"%{w}%" for i, w in enumerate(words)})
 
-    def run() -> Any:
+    def run(_: int) -> Any:
         with engine.connect() as conn:
             return conn.execute(sql).all()
 
@@ -210,7 +225,13 @@ def _like(engine: Engine, words: list[str]) -> Callable[[], Any]:
 
 
 def _measure(dialect: str, url: str) -> list[dict[str, Any]]:
-    results = []
+    results: list[dict[str, Any]] = []
+
+    def record(row: dict[str, Any]) -> None:
+        results.append(row)
+        line = orjson.dumps({"bench": "api", "backend": dialect, "n": N, **row}).decode()
+        print(line, flush=True)
+
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = _start_server(url, port)
@@ -218,25 +239,28 @@ def _measure(dialect: str, url: str) -> list[dict[str, Any]]:
         with httpx.Client(base_url=base, timeout=60) as client:
             for label, path, params in QUERIES:
 
-                def call(path: str = path, params: dict[str, Any] = params) -> None:
-                    client.get(path, params=params).raise_for_status()
+                def call(rep: int, path: str = path, params: dict[str, Any] = params) -> None:
+                    client.get(path, params={**params, "_": str(rep)}).raise_for_status()
 
-                results.append({"query": label, **_percentiles(_timed(call, REPS))})
-        load = _throughput(base)
-        results.append(
-            {"query": "throughput, typical /offers mix", **load, "rps": round(load["rps"], 1)}
-        )
+                record({"query": label, **_percentiles(_timed(call, REPS))})
+        for distinct, mix in ((True, "distinct URLs, cold"), (False, "repeated, answer cache")):
+            load = _throughput(base, distinct)
+            record(
+                {"query": f"throughput, typical /offers mix, {mix}", **load,
+                 "rps": round(load["rps"], 1)}
+            )  # fmt: skip
     finally:
         server.terminate()
         server.wait(timeout=30)
     engine = read_only_engine(url)
     try:
         for label, words in LIKE_QUERIES:
-            results.append({"query": label, **_percentiles(_timed(_like(engine, words), 5))})
+            try:
+                record({"query": label, **_percentiles(_timed(_like(engine, words), 5))})
+            except OperationalError:  # the API engine's statement timeout
+                record({"query": label, "timeout_ms": STATEMENT_TIMEOUT_MS})
     finally:
         engine.dispose()
-    for row in results:
-        print(orjson.dumps({"bench": "api", "backend": dialect, "n": N, **row}).decode())
     return results
 
 
@@ -246,6 +270,13 @@ def main() -> None:
         f"{platform.python_version()}; {N} offers, {REPS} sequential requests per query",
         flush=True,
     )
+    kept = {"sqlite": os.environ.get(KEEP_SQLITE), "postgresql": os.environ.get(KEEP_PG)}
+    if kept["sqlite"] or kept["postgresql"]:
+        for dialect, url in kept.items():
+            if url:
+                print(f"== {dialect} (kept store {url})", flush=True)
+                _measure(dialect, url)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/api.db"
         print("== sqlite", flush=True)

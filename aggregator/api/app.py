@@ -13,7 +13,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
-from aggregator.api.cache import TtlCache
+from aggregator.api.answers import AnswerCache
+from aggregator.api.cache import DataVersion, TtlCache
 from aggregator.api.database import check_schema, read_only_engine
 from aggregator.api.errors import install_error_handlers
 from aggregator.api.places import warm_up
@@ -21,27 +22,40 @@ from aggregator.api.routes import router
 
 DB_ENV = "AGGREGATOR_API_DATABASE_URL"
 FACET_TTL_ENV = "AGGREGATOR_API_FACET_TTL"
+ANSWER_TTL_ENV = "AGGREGATOR_API_ANSWER_TTL"
+
+
+def _seconds(value: float | None, env: str, default: str) -> float:
+    return value if value is not None else float(os.environ.get(env, default))
 
 
 def create_app(
-    url: str | None = None, *, engine: Engine | None = None, facet_ttl: float | None = None
+    url: str | None = None,
+    *,
+    engine: Engine | None = None,
+    facet_ttl: float | None = None,
+    answer_ttl: float | None = None,
 ) -> FastAPI:
     """The API on the store at ``url`` (else ``$AGGREGATOR_API_DATABASE_URL``, else the default).
 
-    ``facet_ttl`` (seconds, default 60, 0 disables) bounds how stale cached facet counts and
-    the source list may be.
+    Cached answers are dropped as soon as the store's data changes; the TTLs (seconds, 0
+    disables) only bound how long an unchanged answer is kept: ``facet_ttl`` (default 60) for
+    facet counts and the source list, ``answer_ttl`` (default 10) for whole answers of
+    ``/offers``, ``/offers/{id}``, ``/facets`` and ``/sources`` (:mod:`aggregator.api.answers`).
     """
-    ttl = facet_ttl if facet_ttl is not None else float(os.environ.get(FACET_TTL_ENV, "60"))
+    ttl = _seconds(facet_ttl, FACET_TTL_ENV, "60")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = engine is None
         app.state.engine = engine or read_only_engine(url or os.environ.get(DB_ENV))
+        app.state.data_version = DataVersion(app.state.engine)
         try:
             check_schema(app.state.engine)
             warm_up()
             yield
         finally:
+            app.state.data_version.close()
             if own:
                 app.state.engine.dispose()
 
@@ -55,6 +69,11 @@ def create_app(
     app.state.source_cache = TtlCache(ttl, size=1)
     install_error_handlers(app)
     app.include_router(router)
+    app.add_middleware(
+        AnswerCache,
+        ttl=_seconds(answer_ttl, ANSWER_TTL_ENV, "10"),
+        version=lambda: app.state.data_version.current(),
+    )
     return app
 
 

@@ -9,6 +9,8 @@ without counting.
 
 from __future__ import annotations
 
+import math
+
 from sqlalchemy import ColumnElement, Connection, func, literal, select
 
 from aggregator.api.fulltext import TextMatch, restrict
@@ -39,18 +41,26 @@ def estimated_matches(
     where: list[ColumnElement[bool]],
     window: int,
     edge: int | str | None,
+    enough: float | None = None,
 ) -> float:
     """How many offers match, estimated without visiting them.
 
     SQLite: the window's pass rate (``window`` offers passed the filters among the FTS matches
-    at or above its edge) applied to every FTS match; both counts read only FTS5's doclists.
+    at or above its edge) applied to every FTS match; both counts read only FTS5's doclists,
+    and the count of every match stops as soon as the estimate reaches ``enough`` (a common
+    word's doclist is not read to its end to learn that it is common).
     PostgreSQL: the planner's row estimate (the tsquery is a constant it can look up).
     """
     if isinstance(edge, int):
-        fts = select(func.count()).select_from(offers_search).where(match.condition)
-        every = conn.execute(fts).scalar_one()
-        recent = conn.execute(fts.where(offers_search.c.rowid >= edge)).scalar_one()
-        return float(every * window / max(recent, 1))
+        fts = select(literal(1)).select_from(offers_search).where(match.condition)
+        recent = conn.execute(
+            select(func.count()).select_from(fts.where(offers_search.c.rowid >= edge).subquery())
+        ).scalar_one()
+        rate = window / max(recent, 1)
+        if enough is not None:
+            fts = fts.limit(math.ceil(enough / rate) + 1)
+        every = conn.execute(select(func.count()).select_from(fts.subquery())).scalar_one()
+        return float(every * rate)
     if conn.dialect.name != "postgresql":
         return 0.0
     statement = select(literal(1)).select_from(match.source).where(match.condition, *where)
@@ -67,7 +77,7 @@ def window_total(
     edge: int | str | None,
 ) -> Total | None:
     """ "At least COUNT_CAP" when a full window's estimate is far above it, else None (count)."""
-    margin = SURELY_ABOVE.get(conn.dialect.name, 3.0)
-    if estimated_matches(conn, match, where, window, edge) >= margin * COUNT_CAP:
+    threshold = SURELY_ABOVE.get(conn.dialect.name, 3.0) * COUNT_CAP
+    if estimated_matches(conn, match, where, window, edge, enough=threshold) >= threshold:
         return COUNT_CAP, "gte"
     return None

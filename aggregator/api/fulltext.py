@@ -6,7 +6,10 @@ one of its forms (the word itself or its French, English or German stem); the sc
 for better matches on both backends:
 
 - SQLite: FTS5 ``MATCH`` over ``offers_search`` (stemmed in Python), scored by ``-bm25`` with
-  the title weighing ten times the body; FTS5 walks matches newest stored first (rowid order);
+  the title weighing ten times the body; FTS5 walks matches newest stored first (rowid order).
+  Words are matched in the title and body columns only; a radius search also requires one of the
+  grid cells covering its circle in the ``search_place`` column (weight 0: cells never add
+  to a score), see :mod:`aggregator.api.geocells`;
 - PostgreSQL: ``search_vector @@ tsquery`` (GIN), scored by ``ts_rank`` with weights
   title A, company/city/region B, description D. The tsquery is built by the server from bound
   words in a first tiny statement and bound as a constant in the search itself, so the planner
@@ -34,6 +37,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import TSQUERY
 
+from aggregator.api.filters import Circle
+from aggregator.api.geocells import covering_cells
 from aggregator.api.tables import offers, offers_search
 from aggregator.store.search_text import STEMMED_LANGUAGES, expansions
 
@@ -56,21 +61,26 @@ class TextMatch:
     recency: ColumnElement[Any]
 
 
-def fts5_expression(words: list[str]) -> str:
-    """The FTS5 query: every word, each as an OR of its quoted forms."""
+def fts5_expression(words: list[str], cells: list[str] | None = None) -> str:
+    """The FTS5 query: every word (each an OR of its quoted forms) in the title or body, and
+    one of ``cells`` in the place column when given."""
     groups = []
     for word in words:
         forms = " OR ".join(f'"{form}"' for form in expansions(word))
         groups.append(f"({forms})")
-    return " AND ".join(groups)
+    expression = "{search_title search_body} : (" + " AND ".join(groups) + ")"
+    if cells:
+        expression += " AND search_place : (" + " OR ".join(f'"{c}"' for c in cells) + ")"
+    return expression
 
 
-def _sqlite(words: list[str]) -> TextMatch:
+def _sqlite(words: list[str], circle: Circle | None) -> TextMatch:
     fts_rowid = offers_search.c.rowid
+    cells = covering_cells(circle.latitude, circle.longitude, circle.radius_km) if circle else None
     condition = literal_column("offers_search").op("MATCH")(
-        bindparam("fts_query", fts5_expression(words), type_=Text)
+        bindparam("fts_query", fts5_expression(words, cells), type_=Text)
     )
-    score = -literal_column(f"bm25(offers_search, {TITLE_WEIGHT}, 1.0)", Float)
+    score = -literal_column(f"bm25(offers_search, {TITLE_WEIGHT}, 1.0, 0.0)", Float)
     source = offers_search.join(offers, literal_column("offers.rowid") == fts_rowid)
     return TextMatch(source=source, condition=condition, score=score, recency=fts_rowid)
 
@@ -101,9 +111,12 @@ def _postgres(conn: Connection, words: list[str]) -> TextMatch:
     return TextMatch(source=offers, condition=condition, score=score, recency=offers.c.listed_at)
 
 
-def text_match(conn: Connection, words: list[str]) -> TextMatch:
-    """The backend's matching and scoring for ``words`` (at least one)."""
-    return _sqlite(words) if conn.dialect.name == "sqlite" else _postgres(conn, words)
+def text_match(conn: Connection, words: list[str], circle: Circle | None = None) -> TextMatch:
+    """The backend's matching and scoring for ``words`` (at least one), within ``circle``'s
+    cells on SQLite (the exact radius filter stays in the caller's conditions)."""
+    if conn.dialect.name == "sqlite":
+        return _sqlite(words, circle)
+    return _postgres(conn, words)
 
 
 def restrict(query: SelectT, match: TextMatch) -> SelectT:

@@ -33,6 +33,7 @@ class RankedPage:
     rows: list[Any]
     window: int
     edge: int | str | None
+    matches: int | None = None
 
 
 def _edge_condition(match: TextMatch, edge: int | str) -> ColumnElement[bool]:
@@ -57,13 +58,22 @@ def ranked_page(
     limit: int,
     cursor: Cursor | None,
     after_score: float | None,
+    *,
+    count_all: bool = False,
 ) -> RankedPage:
-    """One page by relevance (score desc, offer_id desc) within the window."""
+    """One page by relevance (score desc, offer_id desc) within the window.
+
+    ``count_all``: also count every match in the same statement (``matches``), for plans that
+    read every match anyway to sort them (a bitmap scan), where a separate count would read
+    them all a second time.
+    """
+    counted = [func.count().over().label("matches")] if count_all else []
     query = (
         select(
             offers.c.offer_id.label("wid"),
             match.score.label("score"),
             match.recency.label("recency"),
+            *counted,
         )
         .select_from(match.source)
         .where(match.condition, *where)
@@ -79,6 +89,7 @@ def ranked_page(
     page = select(
         window.c.wid,
         window.c.score,
+        *([window.c.matches] if count_all else []),
         select(func.count()).select_from(window).scalar_subquery().label("window_size"),
         select(oldest.c.recency).scalar_subquery().label("edge_at"),
         select(oldest.c.wid).scalar_subquery().label("edge_id"),
@@ -92,7 +103,14 @@ def ranked_page(
         )
     top = page.order_by(window.c.score.desc(), window.c.wid.desc()).limit(limit + 1).subquery()
     final = (
-        select(*columns, top.c.score, top.c.window_size, top.c.edge_at, top.c.edge_id)
+        select(
+            *columns,
+            top.c.score,
+            top.c.window_size,
+            top.c.edge_at,
+            top.c.edge_id,
+            *([top.c.matches] if count_all else []),
+        )
         .select_from(top.join(offers, offers.c.offer_id == top.c.wid))
         .order_by(top.c.score.desc(), top.c.wid.desc())
     )
@@ -104,4 +122,5 @@ def ranked_page(
     if cursor is None and first.window_size >= RANK_WINDOW:
         at = first.edge_at
         edge = at if isinstance(at, int) else f"{iso(at)}|{first.edge_id}"
-    return RankedPage(rows=rows, window=int(first.window_size), edge=edge)
+    matches = int(first.matches) if count_all else None
+    return RankedPage(rows=rows, window=int(first.window_size), edge=edge, matches=matches)

@@ -6,7 +6,7 @@ connection, so a slow query never blocks the event loop.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -39,6 +39,14 @@ def connection(request: Request) -> Iterator[Connection]:
     """A read-only connection for the request, in one transaction (a consistent snapshot)."""
     with request.app.state.engine.connect() as conn, conn.begin():
         yield conn
+
+
+def _version(request: Request) -> Hashable | None:
+    """The store's data version, read before computing an answer that may be cached."""
+    if request.app.state.facet_cache.ttl <= 0:
+        return None  # nothing is cached: spare PostgreSQL the round trip
+    version: Hashable | None = request.app.state.data_version.current()
+    return version
 
 
 Conn = Annotated[Connection, Depends(connection)]
@@ -75,14 +83,14 @@ def offer_detail(conn: Conn, offer_id: Annotated[str, Path(min_length=1, max_len
 def facets(request: Request, conn: Conn, filters: Filters) -> Any:
     """Counts per contract type, working time, remote, region, source and salary band."""
     cache: TtlCache = request.app.state.facet_cache
-    return cache.get_or_compute(filters, lambda: compute_facets(conn, filters))
+    return cache.get_or_compute(filters, lambda: compute_facets(conn, filters), _version(request))
 
 
 @router.get("/sources", response_model=list[SourceOut], responses=ERRORS, tags=["sources"])
 def sources(request: Request, conn: Conn) -> Any:
     """The sources with their open offers and health (from their last crawl runs)."""
     cache: TtlCache = request.app.state.source_cache
-    return cache.get_or_compute("sources", lambda: list_sources(conn))
+    return cache.get_or_compute("sources", lambda: list_sources(conn), _version(request))
 
 
 @router.get("/healthz", response_model=Health, responses=ERRORS, tags=["health"])

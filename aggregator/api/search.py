@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
-from aggregator.api.counting import Total, count_matches, window_total
+from aggregator.api.counting import COUNT_CAP, Total, count_matches, window_total
 from aggregator.api.cursor import Cursor, decode_cursor, encode_cursor, query_digest
 from aggregator.api.errors import ApiError
 from aggregator.api.filters import Circle, conditions
@@ -82,7 +82,8 @@ def effective_sort(sort: Sort | None, words: list[str]) -> Sort:
 
 
 def _summary(row: Any, circle: Circle | None, score: float | None) -> dict[str, Any]:
-    record = {name: row._mapping[name] for name in SUMMARY_COLUMNS}
+    mapping = row._mapping
+    record = {name: mapping[name] for name in SUMMARY_COLUMNS}
     record["snippet"] = " ".join((row.snippet or "").split())
     record["score"] = score
     record["distance_km"] = (
@@ -137,17 +138,24 @@ def search_offers(
     digest = query_digest(filters, sort)
     cursor = decode_cursor(cursor_token, digest) if cursor_token else None
     where, circle = conditions(filters, conn.dialect.name)
-    match = text_match(conn, words) if words else None
+    match = text_match(conn, words, circle) if words else None
     total = cursor.total if cursor is not None else None
     edge: int | str | None = None
     if sort is Sort.RELEVANCE and match is not None:
         after = _cursor_value(sort, cursor.value) if cursor is not None else None
-        page = ranked_page(conn, match, where, _columns(), limit, cursor, after)
+        # PostgreSQL sorts every match inside a radius (the GiST box is a bitmap scan), so the
+        # first page counts them in the same pass instead of reading them all again
+        count_all = cursor is None and circle is not None and conn.dialect.name == "postgresql"
+        page = ranked_page(
+            conn, match, where, _columns(), limit, cursor, after, count_all=count_all
+        )
         rows, edge = page.rows, page.edge
         scores = {r.offer_id: float(r.score) for r in rows}
         keys: list[Any] = [float(r.score) for r in rows]
         if cursor is None and page.window < RANK_WINDOW:
             total = (page.window, "eq")  # the window holds every match
+        elif page.matches is not None:
+            total = (COUNT_CAP, "gte") if page.matches > COUNT_CAP else (page.matches, "eq")
         elif cursor is None and filters.posted_since is None:
             # (a date filter follows recency: the window's pass rate would overstate the total)
             total = window_total(conn, match, where, page.window, edge)

@@ -95,3 +95,33 @@ def expansions(word: str) -> list[str]:
         if stem not in forms:
             forms.append(stem)
     return forms
+
+
+# Geographic cells indexed beside the words (SQLite, migration 0008): each offer with
+# coordinates gets one token per level, the cell of a grid of that many degrees holding it, so a
+# radius search intersects "word AND one of the cells around the centre" inside FTS5's inverted
+# index instead of filtering every match of the word by distance. Changing the levels needs a
+# migration that rebuilds ``offers_search``.
+GEO_CELL_DEGREES = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2)
+
+
+def geo_cell(latitude: float, longitude: float, level: int) -> tuple[int, int]:
+    """(column, row) of the cell of ``level`` holding the point; the same arithmetic as SQL."""
+    size = GEO_CELL_DEGREES[level]
+    return int((longitude + 180.0) / size), int((latitude + 90.0) / size)
+
+
+def geo_token(level: int, column: int, row: int) -> str:
+    """The indexed word of a cell: letters and digits only, so FTS5 keeps it whole."""
+    return f"g{level}x{column}y{row}"
+
+
+def geo_tokens_sql(latitude: str, longitude: str) -> str:
+    """SQL text of an offer's cell tokens, from its coordinate columns (empty when unknown)."""
+    parts = [
+        f"'g{level}x' || CAST(({longitude} + 180.0) / {size!r} AS INTEGER) || 'y' || "
+        f"CAST(({latitude} + 90.0) / {size!r} AS INTEGER)"
+        for level, size in enumerate(GEO_CELL_DEGREES)
+    ]
+    tokens = " || ' ' || ".join(parts)
+    return f"(CASE WHEN {latitude} IS NULL OR {longitude} IS NULL THEN '' ELSE {tokens} END)"

@@ -41,6 +41,10 @@ class LinkDuplicate:
             if row.source_offer_id == DUPLICATE["source_offer_id"]
         }
 
+    def sync(self, conn: Connection, posting_ids: Sequence[int]) -> int:
+        """Nothing kept per posting, nothing to refresh."""
+        return 0
+
 
 def fill(url: str) -> None:
     """Store the sandbox offers through the pipeline, close one, record crawl runs."""
@@ -102,5 +106,5 @@ def api_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 @pytest.fixture(scope="session")
 def client(api_db: str) -> Iterator[TestClient]:
     """The API on the filled store (lifespan run: read-only engine, gazetteer loaded)."""
-    with TestClient(create_app(api_db, facet_ttl=0)) as test_client:
+    with TestClient(create_app(api_db, facet_ttl=0, answer_ttl=0)) as test_client:
         yield test_client

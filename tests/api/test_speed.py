@@ -114,3 +114,18 @@ def test_counters_follow_inserts_updates_and_deletes(store: Store) -> None:
         conn.execute(delete(offers).where(offers.c.offer_id == some[5]))
     with store.engine.begin() as conn:
         _same(conn)
+
+
+def test_radius_search_with_a_full_window_counts_every_match(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    params: dict[str, str | int] = {"q": "développeur", "place": "Lyon", "radius_km": 30}
+    everything = [i for p in _pages(client, **params) for i in p["items"]]
+    assert len(everything) >= 2
+    # a full window: PostgreSQL counts the matches in the window's own pass, SQLite estimates
+    # from FTS5 (cells included) and counts; both must give the exact total
+    monkeypatch.setattr(ranking, "RANK_WINDOW", 1)
+    monkeypatch.setattr(search, "RANK_WINDOW", 1)
+    first = client.get("/offers", params={**params, "limit": 1}).json()
+    assert first["total"] == {"value": len(everything), "relation": "eq"}
+    assert first["items"][0]["distance_km"] <= 30
