@@ -173,11 +173,15 @@ def upsert_postings(
     inserts: list[dict[str, Any]] = []
     changes: list[dict[str, Any]] = []
     touches: list[dict[str, Any]] = []
+    no_extra: dict[str, Any] = {"raw_payload_id": None, "listing_marker": None}  # files: neither
+    new_per_source: Counter[str] = Counter()
     for key, (values, index) in latest.items():
-        extra = {
-            "raw_payload_id": raw_payload_ids[index] if raw_payload_ids else None,
-            "listing_marker": listing_markers[index] if listing_markers else None,
-        }
+        extra = no_extra
+        if raw_payload_ids or listing_markers:
+            extra = {
+                "raw_payload_id": raw_payload_ids[index] if raw_payload_ids else None,
+                "listing_marker": listing_markers[index] if listing_markers else None,
+            }
         digest = content_hash(values)
         row = existing.get(key)
         expired = values["valid_through"] is not None and values["valid_through"] < now
@@ -188,10 +192,10 @@ def upsert_postings(
                 last_seen_at=now,
                 changed_at=now,
                 closed_at=now if expired else None,
-                **extra,
             )
+            values.update(extra)
             inserts.append(values)
-            result.count(key[0], "new")
+            new_per_source[key[0]] += 1
             continue
         closed_at = (row.closed_at or now) if expired else None
         if row.closed_at is not None and closed_at is None:
@@ -219,6 +223,8 @@ def upsert_postings(
             touches.append(touch)
             result.unchanged_ids.append(row.id)
             result.count(key[0], "unchanged")
+    for source, count in new_per_source.items():
+        result.by_source.setdefault(source, Counter())["new"] += count
     if inserts:
         # A plain executemany (the driver's own batching, prepared once) and then one lookup
         # of the new ids: RETURNING would make SQLAlchemy render one giant multi-row statement
