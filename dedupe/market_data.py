@@ -10,6 +10,7 @@ the same pure functions the spider calls, driven in-process.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import importlib
 import inspect
 import os
@@ -46,7 +47,15 @@ SANDBOX_SECRETS = {
 }
 MAX_REQUESTS = 100_000
 _ID_TOKENS = re.compile(r"[^A-Za-z0-9]+")
-CACHE_VERSION = 1  # bump when the parsers or mappings change what they produce
+CACHE_VERSION = 2  # the file name also carries a digest of the code and data that make postings
+# What the cached postings depend on: a change to any of these files is a new cache file.
+_PRODUCERS = (
+    "spiders/parsers",
+    "normalizers",
+    "aggregator/sandbox",
+    "data/gazetteer",
+    "data/vocab",
+)
 
 
 class CrawlError(RuntimeError):
@@ -160,8 +169,25 @@ def link_truth(postings: list[Posting], truth: dict[tuple[str, str], str]) -> di
     return linked
 
 
+def _producers_digest() -> str:
+    """Digest of the parsers, mappings, normalizers, sandbox and vocabularies (sources only).
+
+    A cache keyed on a hand-bumped version went stale: a gazetteer fix (Aix-en-Provence's main
+    postal code 13080 -> 13100) kept being measured from a file written before it.
+    """
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(digest_size=6)
+    for folder in _PRODUCERS:
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def _cache_file(cache_dir: Path, seed: int, scale: float, tick: int) -> Path:
-    return cache_dir / f"market-v{CACHE_VERSION}-s{seed}-x{scale:g}-t{tick}.jsonl.gz"
+    name = f"market-v{CACHE_VERSION}-{_producers_digest()}-s{seed}-x{scale:g}-t{tick}.jsonl.gz"
+    return cache_dir / name
 
 
 def _read_cache(path: Path) -> tuple[list[Posting], dict[str, str]]:

@@ -121,6 +121,22 @@ def _resolve_text(g: Gazetteer, text: str | None, ctx: Context) -> Found:
     return _combine([f for parts in _places(g, text) for f in resolve_place(g, parts, ctx)])
 
 
+def _postal_from_text(found: Found, from_text: Found) -> Found:
+    """The structured city, with the postal code its text gives when the text names that town.
+
+    A structured city carries no postal code: its own is only a default (the main code, none
+    for Paris, Lyon and Marseille), while the text may say which one ("Paris 13e" with city
+    "Paris" -> 75013, "13090 Aix-en-Provence" -> 13090). A text naming another place (a
+    quarter, a neighbouring town) changes nothing: the structured city wins.
+    """
+    city, other = found.city, from_text.city
+    if city is None or other is None or from_text.postal_code is None:
+        return found
+    if (other.name, other.country, other.admin) != (city.name, city.country, city.admin):
+        return found
+    return Found(other, found.region, found.country, from_text.postal_code)
+
+
 def _coordinate(value: object, limit: float) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
@@ -154,6 +170,8 @@ def _resolve(
         from_text = _resolve_text(g, text, ctx)
         if city is None or from_text.city is None:
             found = found if found.country and from_text.country != found.country else from_text
+    elif postal_code is None and text and fold(text) != fold(city or ""):
+        found = _postal_from_text(found, _resolve_text(g, text, ctx))
     resolved = found.city
     lat, lon = _coordinate(latitude, 90), _coordinate(longitude, 180)
     if lat is None or lon is None:

@@ -4,6 +4,11 @@ Boards publish HTML entity-escaped HTML (Greenhouse ``&lt;p&gt;``, ``&amp;amp;``
 ("FlorianÃ³polis"), inline styles and scripts. :func:`clean_description` returns the plain text
 every later stage works on (search, dedupe, language detection) and a sanitized HTML copy safe
 to show on the portal; :func:`clean_inline` cleans titles and company names.
+
+Every tag but a phrasing one ("<b>Java</b>Script") parts words: block elements, ``<br>``, list
+items, headings, table cells, and the tags the sanitizer drops (unknown, custom, ``<o:p>``)
+become line breaks or spaces in the text, and spaces in the safe HTML. Dedupe and search read
+words; "caisse</p><p>Votre" must never read "caisseVotre".
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ import nh3
 from normalizers.fields.mojibake import fix_mojibake
 
 _ESCAPED_TAG = re.compile(r"&lt;/?[a-zA-Z][a-zA-Z0-9]*(?:\s[^&]*?)?/?&gt;")
-_REAL_TAG = re.compile(r"<(?:/?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?|!--.*?--)>", re.DOTALL)
+# Tag names may hold ":" and "-": Word's ``<o:p>``, custom elements (``<job-details>``).
+_REAL_TAG = re.compile(r"<(?:/?[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?/?|!--.*?--)>", re.DOTALL)
 _ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 # A tag as nh3 serializes it: lower-case name, attribute values double-quoted.
@@ -34,9 +40,39 @@ SAFE_TAGS = frozenset(
 # Tags kept only to find paragraph breaks when making the plain text.
 _TEXT_TAGS = SAFE_TAGS | {
     "div", "section", "article", "header", "footer", "blockquote", "pre", "table", "thead",
-    "tbody", "tr", "td", "th", "dl", "dt", "dd", "hr", "span", "u", "font",
+    "tbody", "tr", "td", "th", "dl", "dt", "dd", "hr", "span", "u", "font", "main", "nav",
+    "aside", "figure", "figcaption", "details", "summary", "center", "address", "fieldset",
+    "legend", "caption", "menu", "hgroup", "form",
 }  # fmt: skip
 _DROP_WITH_CONTENT = frozenset({"script", "style", "noscript", "template", "iframe", "object"})
+# Phrasing elements: the only tags that may sit inside a word ("<b>Java</b>Script", "x<wbr>y").
+_PHRASING = frozenset({
+    "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font",
+    "i", "ins", "kbd", "mark", "nobr", "q", "s", "samp", "small", "span", "strike", "strong",
+    "sub", "sup", "time", "tt", "u", "var", "wbr",
+})  # fmt: skip
+
+
+_TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9:-]*)")
+# Tags the sanitizer drops with no trace (unknown, custom, ``<o:p>``, table cells outside a
+# table) must part words too: a space goes after each.
+_JOINING = (_TEXT_TAGS - {"tr", "td", "th"}) | _PHRASING | _DROP_WITH_CONTENT
+
+
+def _separate_words(text: str, joining: frozenset[str]) -> str:
+    """``text`` with a space after every tag not named in ``joining`` ("Vendeur<br>Caissier").
+
+    The tag names are listed first (one C scan); the rewrite runs only when a tag is not in
+    ``joining``, which job HTML rarely has: most descriptions pay a ``findall`` only.
+    """
+    odd = {name for name in set(_TAG_NAME.findall(text)) - joining if name.lower() not in joining}
+    if not odd:
+        return text
+    names = "|".join(sorted(map(re.escape, odd), key=len, reverse=True))
+    return re.sub(rf"</?(?:{names})(?=[\s/>])[^<>]*>", r"\g<0> ", text)
+
+
+_SPACES = re.compile(" {2,}")
 _INLINE = frozenset({"strong", "em", "b", "i", "a", "span", "u", "font"})
 _BLOCKS = frozenset(
     _TEXT_TAGS - _INLINE - {"br", "li", "tr", "td", "th", "thead", "tbody", "dt", "dd"}
@@ -81,7 +117,10 @@ class _TagTable(dict[str, str]):
 
 
 _PLAIN_TAGS = _TagTable(lambda m: _MARKERS.get((m.group(1), m.group(2)), ""))
-_SAFE_TAGS = _TagTable(lambda m: m.group(0) if m.group(2) in SAFE_TAGS else "")
+# A layout tag dropped from the safe HTML leaves a space: "<div>a</div><div>b</div>" is "a b".
+_SAFE_TAGS = _TagTable(
+    lambda m: m.group(0) if m.group(2) in SAFE_TAGS else "" if m.group(2) in _INLINE else " "
+)
 _CLEANER = nh3.Cleaner(
     tags=set(_TEXT_TAGS),
     clean_content_tags=set(_DROP_WITH_CONTENT),
@@ -133,7 +172,10 @@ def _plain_and_safe(sanitized: str) -> tuple[str, str]:
     safe[1::2] = map(_SAFE_TAGS.__getitem__, tags)
     parts[0::2] = map(str.replace, texts, repeat("\n"), repeat(" "))
     parts[1::2] = map(_PLAIN_TAGS.__getitem__, tags)
-    return _lines(_unescape("".join(parts))), "".join(safe)
+    safe_html = "".join(safe)
+    if "  " in safe_html:
+        safe_html = _SPACES.sub(" ", safe_html)
+    return _lines(_unescape("".join(parts))), safe_html
 
 
 def _tidy(text: str) -> str:
@@ -155,7 +197,7 @@ def clean_description(html_or_text: str | None) -> tuple[str, str | None]:
     if "<" not in text or not _REAL_TAG.search(text):
         return _tidy(_unescape(text)), None
     try:
-        sanitized = _sanitize(text)
+        sanitized = _sanitize(_separate_words(text, _JOINING))
     except Exception:  # nh3 rejects some inputs (e.g. NUL bytes): fall back to tag-less text
         return _tidy(_unescape(_REAL_TAG.sub(" ", text))), None
     plain, safe = _plain_and_safe(sanitized)
@@ -171,17 +213,20 @@ def clean_inline(text: str | None) -> str | None:
         if "&" not in text or not _ENTITY.search(text):
             break
         text = html.unescape(text)
+    published = text
     text = fix_mojibake(text)
+    repaired_once = text != published
     if "<" in text and _REAL_TAG.search(text):
         try:
-            text = html.unescape(_INLINE_CLEANER.clean(text))
+            text = html.unescape(_INLINE_CLEANER.clean(_separate_words(text, _PHRASING)))
         except Exception:
             text = _REAL_TAG.sub(" ", text)
         # A tag can split mojibake in two ("Â<b>\x80"): repair what removing it joined.
         text = fix_mojibake(text)
     cleaned = " ".join(text.split())
-    # Collapsing whitespace can join mojibake too ("Â\n\x8d"): then repair to a fixed point.
-    for _ in range(3 if cleaned != text.strip() else 0):
+    # Collapsing whitespace can join mojibake too ("Â\n\x8d"), and a repair can leave some
+    # ("\xadÀ\x86" -> "À†"): then repair to a fixed point.
+    for _ in range(3 if repaired_once or cleaned != text.strip() else 0):
         repaired = " ".join(fix_mojibake(cleaned).split())
         if repaired == cleaned:
             break

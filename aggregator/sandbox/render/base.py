@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -148,11 +149,16 @@ def epoch_ms(value: datetime) -> int:
     return int(value.timestamp() * 1000)
 
 
+# Block-level tags: a board's text twin parts the words on either side (Adzuna's recorded
+# descriptions read "Location: London About us: ...", never "LondonAbout").
+_BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|h[1-6]|br|hr|tr|td|th|table|section)\b[^>]*>", re.I)
+
+
 def plain(html_text: str) -> str:
-    """Crude tag stripping for *Plain twins of HTML fields."""
+    """Crude tag stripping for *Plain twins of HTML fields; block tags become spaces."""
     out: list[str] = []
     depth = 0
-    for char in html_text:
+    for char in _BLOCK_TAG.sub(" ", html_text):
         if char == "<":
             depth += 1
         elif char == ">":
