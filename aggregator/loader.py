@@ -6,7 +6,9 @@ Valid postings are stored in batches, each batch atomic.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -101,6 +103,22 @@ def parse_line(raw: bytes, *, source: str | None) -> Posting:
         raise LineError(describe_validation_error(exc), readable=True) from None
 
 
+@contextmanager
+def bulk_collection() -> Iterator[None]:
+    """Run the garbage collector less often while a bulk load allocates.
+
+    A load makes millions of short-lived objects (lines, postings, rows) and almost no
+    reference cycles, but the default thresholds re-scan the batch being built every 700
+    allocations: about 15% of the storing stage's CPU. Cycles are still collected, rarer.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def _lines(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
     for number, raw in enumerate(stream, start=1):
         stripped = raw.strip()
@@ -130,7 +148,7 @@ def load_file(
         raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
     report = LoadReport()
     parsed_any = False
-    with stream:
+    with stream, bulk_collection():
         _check_is_json_lines(path, stream.peek(64)[:64] if hasattr(stream, "peek") else b"")
         batch: list[Posting] = []
         for number, raw in _lines(stream):

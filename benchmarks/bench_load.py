@@ -5,7 +5,9 @@ one executemany per 2,000 rows (no parsing, validation, hashing or lookups). Bes
 storing stage of ``aggregator load`` over the same rows: read and parse each JSON line,
 validate it, hash its content, look up the batch's keys and upsert, one transaction per
 2,000-posting batch (``loader.parse_line`` and ``store.postings.upsert_postings``, the code
-the command runs). Both are wall clock, alternated run by run, median of three.
+the command runs). Both run with the loader's garbage-collector settings, each in its own
+process, alternated run by run; median of three, in wall clock and in CPU time (this process
+plus the PostgreSQL server's processes).
 
 A whole ``aggregator load`` also dedupes every new posting against the store and founds or
 refreshes consolidated offers with their full-text index (the dedupe issue's stage). That
@@ -34,7 +36,7 @@ from sqlalchemy import insert
 
 from aggregator.dedupe_store.matcher import default_matcher
 from aggregator.devtools.pgserver import find_bindir, start_postgres
-from aggregator.loader import BATCH_SIZE, load_file, parse_line
+from aggregator.loader import BATCH_SIZE, bulk_collection, load_file, parse_line
 from aggregator.pipeline import store_postings
 from aggregator.schema import Posting
 from aggregator.store.database import open_store
@@ -182,7 +184,7 @@ def raw_ceiling(url: str, server_root: str | None, path: Path) -> Clock:
         values = [posting_values(parse_line(raw.strip(), source=None)) for raw in stream]
     for v in values:
         v.update(content_hash="0" * 32, first_seen_at=now, last_seen_at=now, changed_at=now)
-    with Clock(server_root) as clock:
+    with bulk_collection(), Clock(server_root) as clock:  # the loader's collector settings
         with store.engine.begin() as conn:
             ensure_sources(conn, {v["source"] for v in values}, now)
         for i in range(0, len(values), 2000):
@@ -197,7 +199,7 @@ def storing_stage(url: str, server_root: str | None, path: Path) -> Clock:
     store = open_store(url)
     batch: list[Posting] = []
     stored = 0
-    with Clock(server_root) as clock:
+    with bulk_collection(), Clock(server_root) as clock:
         with path.open("rb") as stream:
             for raw in stream:
                 batch.append(parse_line(raw.strip(), source=None))

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 from sqlalchemy import select
 
 from aggregator.cli import main
+from aggregator.errors import UserError
+from aggregator.loader import load_file
 from aggregator.store.database import open_store
 from aggregator.store.models import OfferRow, PostingRow
 from tests.store.postings_factory import full_posting, minimal_posting
@@ -138,3 +142,20 @@ def test_source_option_fills_and_guards_the_source(db_url: str, tmp_path: Path) 
         sources = list(conn.scalars(select(PostingRow.source)))
     store.close()
     assert sources == ["partner-x"]
+
+
+def test_a_failed_load_restores_the_collector_settings(db_url: str, tmp_path: Path) -> None:
+    """The loader collects garbage rarer while it runs, and puts the settings back after."""
+    before = gc.get_threshold()
+    bad = tmp_path / "array.jsonl"
+    bad.write_text('[{"source": "x"}]\n')
+    store = open_store(db_url)
+    try:
+        with pytest.raises(UserError):
+            load_file(store, bad)
+        assert gc.get_threshold() == before
+        good = write_jsonl(tmp_path / "good.jsonl", [full_posting(1)])
+        assert load_file(store, good).loaded == 1
+        assert gc.get_threshold() == before
+    finally:
+        store.close()
