@@ -150,6 +150,26 @@ def _existing(conn: Connection, keys: Sequence[tuple[str, str]]) -> dict[tuple[s
     return found
 
 
+def _insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows with one plain executemany; their ids, in order.
+
+    RETURNING would make SQLAlchemy render one giant multi-row statement per page, which
+    psycopg re-parses every time (it was most of PostgreSQL's upsert cost). Ids are handed out
+    in insert order after every id visible before: when the largest id afterwards is exactly
+    the previous largest plus the number of rows, ours are that range. Otherwise (another
+    writer, a sequence gap) they are read back by key.
+    """
+    table = table_of(PostingRow)
+    largest = select(func.coalesce(func.max(table.c.id), 0))
+    floor = conn.scalar(largest) or 0
+    conn.execute(insert(table), rows)
+    if conn.scalar(largest) == floor + len(rows):
+        return list(range(floor + 1, floor + len(rows) + 1))
+    since = select(table.c.source, table.c.source_offer_id, table.c.id).where(table.c.id > floor)
+    ids = {(source, offer_id): row_id for source, offer_id, row_id in conn.execute(since)}
+    return [ids[(row["source"], row["source_offer_id"])] for row in rows]
+
+
 def upsert_postings(
     conn: Connection,
     postings: Sequence[Posting],
@@ -229,16 +249,7 @@ def upsert_postings(
         # A plain executemany (the driver's own batching, prepared once) and then one lookup
         # of the new ids: RETURNING would make SQLAlchemy render one giant multi-row statement
         # per page, which psycopg re-parses every time (most of PostgreSQL's upsert cost).
-        floor = conn.scalar(select(func.coalesce(func.max(table.c.id), 0)))
-        conn.execute(insert(table), inserts)
-        # Our rows' ids come after every id visible before the insert; rows another writer
-        # committed meanwhile have other keys and are ignored.
-        since = select(table.c.source, table.c.source_offer_id, table.c.id).where(
-            table.c.id > floor
-        )
-        fresh = {(source, offer_id): row_id for source, offer_id, row_id in conn.execute(since)}
-        for values in inserts:
-            row_id = fresh[(values["source"], values["source_offer_id"])]
+        for values, row_id in zip(inserts, _insert_rows(conn, inserts), strict=True):
             result.new_ids.append(row_id)
             values["id"] = row_id  # inserted already: the row dict becomes the batch's copy
             result.new_rows[row_id] = values

@@ -122,3 +122,24 @@ def test_keys_are_matched_exactly_across_sources_and_odd_ids(store: Store) -> No
         }
     assert {k: stored_keys[k] for k in keys} == dict(zip(keys, stored.new_ids, strict=True))
     assert len(stored_keys) == len(keys) + 1
+
+
+def test_new_ids_are_right_after_a_gap_in_the_id_sequence(store: Store) -> None:
+    """A rolled-back insert leaves a gap on PostgreSQL: ids are then read back by key."""
+    with store.engine.begin() as conn:
+        store_postings(conn, postings(1, 2), T0)
+    with store.engine.connect() as conn:
+        transaction = conn.begin()
+        store_postings(conn, postings(3, 4), T0)
+        transaction.rollback()
+    batch = postings(5, 6, 7)
+    with store.engine.begin() as conn:
+        stored = store_postings(conn, batch, T0)
+    with store.engine.connect() as conn:
+        by_key = {
+            r.source_offer_id: r.id
+            for r in conn.execute(select(PostingRow.source_offer_id, PostingRow.id))
+        }
+    assert stored.new_ids == [by_key[p.source_offer_id] for p in batch]
+    assert sorted(stored.new_rows) == sorted(stored.new_ids)
+    assert all(stored.new_rows[i]["id"] == i for i in stored.new_ids)
