@@ -2,7 +2,8 @@
 
 A cluster is one vacancy. It is compared only through its representatives (its founder and a
 few members from other boards), never through any member, so clusters cannot chain: a record
-joins only if it matches a representative and no representative vetoes it.
+joins only if it matches a representative and no representative objects hard (a veto, or
+the same board's ad of another site: see :mod:`dedupe.engine`).
 """
 
 from __future__ import annotations

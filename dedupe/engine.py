@@ -3,7 +3,13 @@
 Records of a batch are assigned one by one in canonical order (publication date, then ids),
 so a batch gives the same clusters whatever its input order, and a rebuild in one batch gives
 the same clusters as time-ordered incremental batches. A record joins the best-scoring
-candidate cluster whose representatives all accept it; otherwise it founds a new cluster.
+candidate cluster one of whose representatives accepts it and none of which objects to it
+hard; otherwise it founds a new cluster.
+
+A hard objection is a veto (other place, contract, pay, re-publication...) or, at the
+cluster level, a second ad of the same board that does not show the same site: a board
+lists a vacancy once, so its two ads naming only "Paris" are a chain's two sites, and the
+cluster of one must turn the other away even when another board's copy accepts it.
 """
 
 from __future__ import annotations
@@ -19,6 +25,9 @@ from dedupe.memory import MemoryCandidateSource
 from dedupe.records import DedupeRecord, canonical_order
 from dedupe.scoring import DEFAULT_CONFIG, MatchConfig, compare
 from dedupe.vetoes import place_veto
+
+# pairwise refusals that are not vetoes of the pair but forbid joining the cluster
+CLUSTER_VETOES = frozenset({"same_board_place"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +110,7 @@ class Deduper:
         return best
 
     def _judge(self, member: Representative, view: ClusterView) -> MatchExplanation | None:
-        """Best accepting representative; None if none matches or any one vetoes."""
+        """Best accepting representative; None if none matches or any one objects hard."""
         best: MatchExplanation | None = None
         for rep in view.representatives:
             if rep.record.key == member.record.key:
@@ -114,7 +123,7 @@ class Deduper:
                 closed_at=view.closed_at,
                 config=self.config,
             )
-            if verdict.vetoed:
+            if verdict.vetoed or verdict.rule in CLUSTER_VETOES:
                 return None
             if verdict.match and (best is None or verdict.total > best.total):
                 best = verdict

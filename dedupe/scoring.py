@@ -44,7 +44,9 @@ class MatchConfig:
     max_site_km: float = 3.0  # two site coordinates (not town centres) further apart: two sites
     split_site_km: float = 1.5  # ... in Paris, Lyon, Marseille (arrondissements)
     same_board_km: float = 1.0  # a board's two ads: same postal code or sites this close
-    split_city_site: bool = True  # in Paris, Lyon, Marseille both sides must locate the site
+    # in Paris, Lyon, Marseille both sides must locate the site; off: a copy without its
+    # arrondissement may join, the engine's same-board and ambiguity rules keep sites apart
+    split_city_site: bool = False
     refuse_ambiguous: bool = True  # a copy two clusters of other sites accept joins neither
     weights: tuple[tuple[str, float], ...] = (
         ("title", 3.0),

@@ -125,3 +125,24 @@ def test_a_copy_fitting_two_sites_joins_neither() -> None:
     deduper = Deduper()
     deduper.add([north, vague])
     assert _partition(deduper.clusters()) == {frozenset({north.key, vague.key})}
+
+
+def test_a_copy_without_its_arrondissement_joins_but_a_boards_second_site_does_not() -> None:
+    located = copy_of(BASE, "apec", "1", city="Paris", postal_code="75014")
+    # the employer's own board gives "Paris" alone, once per site of the same role
+    site_a = copy_of(BASE, "gh-lumen", "10", city="Paris", posted_at=T0 + days(1))
+    site_b = copy_of(BASE, "gh-lumen", "11", city="Paris", posted_at=T0 + days(1))
+    deduper = Deduper()
+    first, joined, refused = deduper.add([located, site_b, site_a])
+    assert joined.key == site_a.key and joined.cluster_id == first.cluster_id
+    # apec's copy accepts it, but the board's other ad is another site: no guess
+    assert refused.key == site_b.key and refused.rule == "new"
+    assert _partition(deduper.clusters()) == {
+        frozenset({located.key, site_a.key}),
+        frozenset({site_b.key}),
+    }
+    # a board's repost at the same site still joins
+    deduper = Deduper()
+    again = replace(site_b, postal_code="75014")
+    deduper.add([located, replace(site_a, postal_code="75014"), again])
+    assert len(deduper.clusters()) == 1

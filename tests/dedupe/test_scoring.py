@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from aggregator.schema import ContractType, SalaryPeriod, WorkingTime
 from dedupe.records import DedupeRecord
-from dedupe.scoring import explain
+from dedupe.scoring import DEFAULT_CONFIG, explain
 
 from .cases import BASE, LUMEN_TEXT, T0, copy_of, days
 
@@ -233,13 +233,16 @@ def test_two_sites_of_a_chain_in_one_city_do_not_merge() -> None:
     assert explain(north, near).match  # two boards' coordinates of one site
 
 
-def test_city_of_arrondissements_without_the_site_does_not_merge() -> None:
+def test_city_of_arrondissements_without_the_site_splits_only_when_asked() -> None:
     located = copy_of(BASE, "apec", "1", city="Paris", postal_code="75019")
     centre = copy_of(BASE, "indeed-fr", "2", city="Paris", latitude=48.8566, longitude=2.3429)
-    result = explain(located, centre)
+    strict = replace(DEFAULT_CONFIG, split_city_site=True)
+    result = explain(located, centre, strict)
     assert not result.match and result.rule == "site_unknown"
     site = replace(centre, latitude=48.8829, longitude=2.3822)  # a site's coordinates
-    assert explain(located, site).match
+    assert explain(located, site, strict).match
+    # by default the pair matches: the engine keeps a chain's sites apart (test_engine)
+    assert explain(located, centre).match
 
 
 def test_one_board_lists_a_template_once_per_site() -> None:
