@@ -19,7 +19,7 @@ Two slow portal questions on a national table (``benchmarks/bench_api.py`` at 1,
 
 Revision ID: 0008
 Revises: 0007
-Create Date: 2026-11-28
+Create Date: 2026-11-25
 """
 
 from __future__ import annotations
