@@ -1,22 +1,20 @@
-"""Dedupe accuracy, speed and a side-by-side run of splink, on the sandbox market's real path.
+"""Dedupe accuracy and a side-by-side run of splink, on the sandbox market's real path.
 
 The postings are the sandbox boards rendered in their wire formats, parsed and mapped by the
 real adapters (:func:`dedupe.market_data.normalized_market`, cached on disk). Prints one JSON
 line per measurement: ours and splink's pairwise and B-cubed precision / recall / F1 with
-wall times, then the cost per posting as the store grows (CPU and wall time per posting, peak
-memory), the market replayed as later seasons to reach each size.
+wall and CPU times. The cost per posting as the store grows is
+:mod:`benchmarks.bench_dedupe_curve` (``python -m benchmarks dedupe_curve``).
 
-``python -m benchmarks dedupe`` runs a bounded default (seed 1 at scale 1.0, the curve at 10k
-and 100k: about 10 minutes with a cold market cache). Environment: ``DEDUPE_BENCH_SEEDS=1,2,3``,
-``DEDUPE_BENCH_SCALES=1.0``, ``DEDUPE_BENCH_SIZES=10000,100000``, ``DEDUPE_BENCH_1M=1`` (adds
-1,000,000 to the curve: about 15 minutes more), ``DEDUPE_BENCH_SPLINK_MAX=40000`` (largest
-market splink runs on), ``DEDUPE_MARKET_CACHE=~/.cache/job-aggregator/dedupe-market``.
+``python -m benchmarks dedupe`` runs a bounded default (seed 1 at scale 1.0). Environment:
+``DEDUPE_BENCH_SEEDS=1,2,3``, ``DEDUPE_BENCH_SCALES=1.0``, ``DEDUPE_BENCH_SPLINK_MAX=40000``
+(largest market splink runs on; 0 skips it),
+``DEDUPE_MARKET_CACHE=~/.cache/job-aggregator/dedupe-market``.
 """
 
 from __future__ import annotations
 
 import os
-import resource
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, replace
@@ -183,80 +181,21 @@ def replicated(records: list[DedupeRecord], copies: int) -> Iterator[DedupeRecor
             )
 
 
-def _peak_rss_mb() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-
-
-def _timed_add(deduper: Deduper, batch: Sequence[DedupeRecord], step: int) -> tuple[float, float]:
-    """Wall and CPU seconds to add ``batch`` in store-sized increments of ``step``."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    for at in range(0, len(batch), step):
-        deduper.add(batch[at : at + step])
-    return time.perf_counter() - wall, time.process_time() - cpu
-
-
-def scaling(pool: list[DedupeRecord], sizes: Sequence[int], increment: int) -> None:
-    """Cost per posting from scratch at each size, then one increment into the largest.
-
-    CPU time is reported beside wall time: on a shared machine it is the steadier figure.
-    """
-    copies = (max(sizes) + increment) // len(pool) + 1
-    for size in sorted(sizes):
-        stream = replicated(pool, copies)
-        batch = [next(stream) for _ in range(size)]
-        deduper = Deduper()
-        wall, cpu = _timed_add(deduper, batch, 10_000)
-        _emit(
-            {
-                "bench": "dedupe_scaling",
-                "postings": size,
-                "seconds": round(wall, 1),
-                "cpu_seconds": round(cpu, 1),
-                "ms_per_posting": round(1000 * wall / size, 3),
-                "cpu_ms_per_posting": round(1000 * cpu / size, 3),
-                "clusters": len(deduper.clusters()),
-                "peak_rss_mb": _peak_rss_mb(),
-            }
-        )
-        if size == max(sizes):
-            extra = [next(stream) for _ in range(increment)]
-            wall, cpu = _timed_add(deduper, extra, increment)
-            _emit(
-                {
-                    "bench": "dedupe_increment",
-                    "store": size,
-                    "increment": len(extra),
-                    "seconds": round(wall, 2),
-                    "cpu_seconds": round(cpu, 2),
-                    "peak_rss_mb": _peak_rss_mb(),
-                }
-            )
-        del batch, deduper
-
-
 def main() -> None:
-    """Accuracy (ours and splink) per seed and scale, then the scaling curve."""
+    """Accuracy (ours and splink) per seed and scale."""
     seeds = [int(s) for s in _env_list("DEDUPE_BENCH_SEEDS", "1")]
     scales = [float(s) for s in _env_list("DEDUPE_BENCH_SCALES", "1.0")]
-    sizes = [int(s) for s in _env_list("DEDUPE_BENCH_SIZES", "10000,100000")]
-    if os.environ.get("DEDUPE_BENCH_1M", "") not in ("", "0"):
-        sizes.append(1_000_000)
     splink_max = int(os.environ.get("DEDUPE_BENCH_SPLINK_MAX", "40000"))
-    pool: list[DedupeRecord] = []
     for scale in scales:
         for seed in seeds:
             postings, truth = normalized_market(seed, scale, cache_dir=_cache(), workers=2)
             records = records_of(postings)
             del postings
-            if scale == scales[0]:
-                pool.extend(replace(r, key=f"s{seed}/{r.key}") for r in records)
             base = {"seed": seed, "scale": scale, "postings": len(records)}
             _emit({"bench": "dedupe_ours", **base, **run_ours(records, truth)})
             if len(records) <= splink_max:
                 for row in run_splink(records, truth):
                     _emit({"bench": "dedupe_splink", **base, **row})
-    if sizes and pool:
-        scaling(pool, sizes, increment=10_000)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ whole store: peak memory is the engine's. Each size runs in its own process (its
 then 10,000 more postings are added to the largest store. One JSON line per measurement.
 
 ``python -m benchmarks dedupe_curve`` (env: ``DEDUPE_CURVE_SIZES=10000,100000``; add
-1,000,000 with ``DEDUPE_BENCH_1M=1``: about 10 minutes; ``DEDUPE_CURVE_CAPS=200/30`` block
+1,000,000 with ``DEDUPE_BENCH_1M=1``: about 30 minutes of CPU; ``DEDUPE_CURVE_CAPS=200/30`` block
 cap / max candidates; ``DEDUPE_MARKET_CACHE``).
 """
 
