@@ -1,0 +1,39 @@
+"""PostgreSQL's query text: one alternative per distinct stemmed form, stop words dropped."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Connection, create_engine
+
+from aggregator.api.fulltext import tsquery_text
+from aggregator.devtools.pgserver import PostgresServer
+
+
+@pytest.fixture
+def pg(pg_server: PostgresServer) -> Iterator[Connection]:
+    engine = create_engine(pg_server.database_url("postgres"))
+    with engine.connect() as conn:
+        yield conn
+    engine.dispose()
+
+
+def test_a_form_shared_by_every_configuration_is_kept_once(pg: Connection) -> None:
+    assert tsquery_text(pg, ["python"]) == "( ( 'python' ) )"
+
+
+def test_forms_that_differ_are_all_alternatives(pg: Connection) -> None:
+    text = tsquery_text(pg, ["développeurs"])
+    alternatives = text.strip("() ").split(" ) | ( ")
+    assert len(alternatives) == len(set(alternatives)) >= 2  # "developpeurs" and a stem
+    assert pg.exec_driver_sql(
+        "SELECT to_tsvector('french', 'Développeur Python') @@ %s::tsquery", (text,)
+    ).scalar()
+
+
+def test_words_are_all_required_and_a_stop_word_only_where_it_counts(pg: Connection) -> None:
+    text = tsquery_text(pg, ["chef", "de", "cuisine"])
+    matches = "SELECT to_tsvector('simple', %s) @@ %s::tsquery"
+    assert pg.exec_driver_sql(matches, ("chef de cuisine", text)).scalar()
+    assert not pg.exec_driver_sql(matches, ("chef de rang", text)).scalar()
