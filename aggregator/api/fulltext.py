@@ -85,29 +85,25 @@ def _sqlite(words: list[str], circle: Circle | None) -> TextMatch:
     return TextMatch(source=source, condition=condition, score=score, recency=fts_rowid)
 
 
-def tsquery_text(conn: Connection, words: list[str]) -> str:
-    """A tsquery: AND over words of (OR over the configurations' ``plainto_tsquery`` forms).
-
-    The server stems each word in every configuration; identical forms are kept once ("python"
-    is the same lexeme in all of them), since PostgreSQL evaluates every alternative of an OR
-    for each row that matches none, and a common word in a sequential scan is most rows.
-    """
-    forms = [
-        func.plainto_tsquery(literal_column(f"'{cfg}'"), bindparam(f"w{index}", word, type_=Text))
-        for index, word in enumerate(words)
-        for cfg in _PG_CONFIGS
-    ]
-    texts = list(conn.execute(select(*(cast(form, Text) for form in forms))).one())
-    groups = []
-    for start in range(0, len(texts), len(_PG_CONFIGS)):
-        distinct = [t for t in dict.fromkeys(texts[start : start + len(_PG_CONFIGS)]) if t]
-        if distinct:
-            groups.append(" | ".join(f"( {form} )" for form in distinct))
-    return " & ".join(f"( {group} )" for group in groups)
+def tsquery(words: list[str]) -> ColumnElement[Any]:
+    """A tsquery: AND over words of (OR over configurations of ``plainto_tsquery``)."""
+    groups: list[ColumnElement[Any]] = []
+    for index, word in enumerate(words):
+        param = bindparam(f"w{index}", word, type_=Text)
+        forms = [func.plainto_tsquery(literal_column(f"'{cfg}'"), param) for cfg in _PG_CONFIGS]
+        group: ColumnElement[Any] = forms[0]
+        for form in forms[1:]:
+            group = group.op("||")(form)
+        groups.append(group.self_group())
+    combined: ColumnElement[Any] = groups[0]
+    for group in groups[1:]:
+        combined = combined.op("&&")(group)
+    return combined
 
 
 def _postgres(conn: Connection, words: list[str]) -> TextMatch:
-    query = cast(bindparam("tsq", tsquery_text(conn, words), type_=Text), TSQUERY)
+    built = conn.execute(select(cast(tsquery(words), Text))).scalar_one()
+    query = cast(bindparam("tsq", built, type_=Text), TSQUERY)
     vector: ColumnElement[Any] = literal_column("offers.search_vector")
     condition: ColumnElement[bool] = vector.op("@@")(query)
     # ts_rank is a real: as double precision, the cursor's copy compares equal to it
