@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 from aggregator.catalogue import CATALOGUE_DIR, SourceEntry, load_catalogue, resolve_credentials
 from aggregator.crawl.finish import context_for
 from aggregator.sandbox.app import SandboxApp
+from aggregator.sandbox.credentials import SANDBOX_CREDENTIALS
 from aggregator.sandbox.market import Market
 from aggregator.sandbox.model import BoardPosting
 from aggregator.schema import Posting
@@ -46,12 +47,6 @@ FIELDS: tuple[str, ...] = (
     "contract_type", "working_time", "remote", "salary_min", "salary_max", "salary_currency",
     "salary_period", "city", "postal_code", "country", "posted_at", "valid_through",
 )  # fmt: skip
-SANDBOX_CREDENTIALS = {
-    "FRANCE_TRAVAIL_CLIENT_ID": "sandbox-ft-client",
-    "FRANCE_TRAVAIL_CLIENT_SECRET": "sandbox-ft-secret",
-    "ADZUNA_APP_ID": "sandbox-app",
-    "ADZUNA_APP_KEY": "sandbox-key",
-}
 DATE_TOLERANCE = timedelta(days=1)
 
 

@@ -31,15 +31,10 @@ from typing import Any
 
 from sqlalchemy import create_engine, func, select
 
+from aggregator.sandbox.credentials import SANDBOX_CREDENTIALS
 from aggregator.store.models import CrawlRun, PostingRow
 
 ROOT = Path(__file__).resolve().parents[1]
-CREDENTIALS = {
-    "FRANCE_TRAVAIL_CLIENT_ID": "sandbox-ft-client",
-    "FRANCE_TRAVAIL_CLIENT_SECRET": "sandbox-ft-secret",
-    "ADZUNA_APP_ID": "sandbox-app",
-    "ADZUNA_APP_KEY": "sandbox-key",
-}
 
 
 def start_sandbox(scale: float, seed: int) -> tuple[subprocess.Popen[str], str]:
@@ -96,7 +91,7 @@ def crawl_once(
         done = subprocess.run(
             command,
             cwd=ROOT,
-            env={**os.environ, **CREDENTIALS},
+            env={**os.environ, **SANDBOX_CREDENTIALS},
             capture_output=True,
             text=True,
             timeout=limit,

@@ -29,6 +29,7 @@ from aggregator.crawl.finish import context_for
 from aggregator.sandbox.app import SandboxApp
 from aggregator.sandbox.boards import BOARDS
 from aggregator.sandbox.cli import catalogue_entries
+from aggregator.sandbox.credentials import SANDBOX_CREDENTIALS
 from aggregator.sandbox.market import Market
 from aggregator.schema import Posting
 from dedupe.records import posting_key
@@ -38,13 +39,6 @@ from spiders.parsers import get_parser
 from spiders.parsers.base import FollowUp, RawRecord
 
 BASE_URL = "http://127.0.0.1:8765"
-# The credentials the sandbox accepts by default (see ``aggregator sandbox catalogue``).
-SANDBOX_SECRETS = {
-    "FRANCE_TRAVAIL_CLIENT_ID": "sandbox-ft-client",
-    "FRANCE_TRAVAIL_CLIENT_SECRET": "sandbox-ft-secret",
-    "ADZUNA_APP_ID": "sandbox-app",
-    "ADZUNA_APP_KEY": "sandbox-key",
-}
 MAX_REQUESTS = 100_000
 _ID_TOKENS = re.compile(r"[^A-Za-z0-9]+")
 CACHE_VERSION = 2  # the file name also carries a digest of the code and data that make postings
@@ -112,7 +106,7 @@ def _takes_options(parser: object) -> bool:
 @contextmanager
 def sandbox_secrets() -> Iterator[None]:
     """The sandbox's default credentials in the environment (kinds read them there)."""
-    missing = {name: value for name, value in SANDBOX_SECRETS.items() if name not in os.environ}
+    missing = {name: value for name, value in SANDBOX_CREDENTIALS.items() if name not in os.environ}
     os.environ.update(missing)
     try:
         yield

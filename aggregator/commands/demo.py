@@ -21,15 +21,9 @@ from aggregator.catalogue import load_catalogue
 from aggregator.cli import db_option, resolve_db
 from aggregator.commands.crawl import SANDBOX_CATALOGUE, progress_line, summary_table
 from aggregator.errors import UserError
+from aggregator.sandbox.credentials import SANDBOX_CREDENTIALS
 from aggregator.store.database import Store, open_store
 from aggregator.store.models import OfferRow, PostingRow
-
-SANDBOX_CREDENTIALS = {
-    "FRANCE_TRAVAIL_CLIENT_ID": "sandbox-ft-client",
-    "FRANCE_TRAVAIL_CLIENT_SECRET": "sandbox-ft-secret",
-    "ADZUNA_APP_ID": "sandbox-app",
-    "ADZUNA_APP_KEY": "sandbox-key",
-}
 
 
 def store_totals(store: Store) -> dict[str, int]:

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import create_engine, select
 
 from aggregator.sandbox.app import SandboxApp
+from aggregator.sandbox.credentials import SANDBOX_CREDENTIALS
 from aggregator.sandbox.faults import Outcome
 from aggregator.sandbox.market import Market
 from aggregator.sandbox.model import BoardPosting
@@ -30,12 +31,6 @@ from aggregator.sandbox.server import SandboxServer
 from aggregator.store.models import CrawlRun, PostingRow
 
 ROOT = Path(__file__).resolve().parents[2]
-CREDENTIALS = {
-    "FRANCE_TRAVAIL_CLIENT_ID": "sandbox-ft-client",
-    "FRANCE_TRAVAIL_CLIENT_SECRET": "sandbox-ft-secret",
-    "ADZUNA_APP_ID": "sandbox-app",
-    "ADZUNA_APP_KEY": "sandbox-key",
-}
 CRAWL_TIMEOUT = 240
 _TRAILING_ID = re.compile(r"[A-Za-z0-9]+$")
 
@@ -182,7 +177,7 @@ def run_crawl(
     traffic.take()
     command = [sys.executable, "-m", "aggregator.cli", "crawl", "--sandbox-url", server.url]
     command += ["--fast", "--db", f"sqlite:///{db}", *args]
-    child_env = {**os.environ, **CREDENTIALS, "COLUMNS": "200", **(env or {})}
+    child_env = {**os.environ, **SANDBOX_CREDENTIALS, "COLUMNS": "200", **(env or {})}
     done = subprocess.run(
         command,
         cwd=ROOT,

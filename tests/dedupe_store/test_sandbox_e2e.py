@@ -17,12 +17,13 @@ from typing import Any, cast
 from urllib.request import Request, urlopen
 
 from aggregator.dedupe_store.rebuild import rebuild
+from aggregator.sandbox.credentials import SANDBOX_CREDENTIALS
 from aggregator.sandbox.market import Market
 from aggregator.sandbox.server import SandboxServer
 from aggregator.store.database import open_store
 from aggregator.store.models import PostingRow
 from dedupe.evaluate import evaluate
-from dedupe.market_data import SANDBOX_SECRETS, link_truth
+from dedupe.market_data import link_truth
 
 from .conftest import NOW, clusters, offer_partition, partition
 
@@ -31,7 +32,7 @@ SEED, SCALE, TICKS = 3, 0.03, 3
 
 
 def _crawl(url: str, db_url: str) -> None:
-    env = {**os.environ, **SANDBOX_SECRETS}
+    env = {**os.environ, **SANDBOX_CREDENTIALS}
     done = subprocess.run(
         [sys.executable, "-m", "tests.dedupe_store.crawl_tick", url, db_url],
         cwd=ROOT,
