@@ -17,8 +17,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, replace
-from datetime import timedelta
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +31,6 @@ from dedupe.market_data import normalized_market
 from dedupe.records import DedupeRecord, posting_key
 
 SPLINK_THRESHOLDS = (0.5, 0.9, 0.99, 0.999, 0.9999)
-REPLICA_SHIFT = timedelta(days=365)  # each replica of the market is a later year
-REPLICA_LIFE = timedelta(days=45)  # ... whose postings close before the next season opens
 
 
 def _env_list(name: str, default: str) -> list[str]:
@@ -158,27 +155,6 @@ def run_splink(records: list[DedupeRecord], truth: dict[str, str]) -> Iterator[d
             "splink_version": splink.__version__,
             **_quality(evaluate(clusters, truth)),
         }
-
-
-def replicated(records: list[DedupeRecord], copies: int) -> Iterator[DedupeRecord]:
-    """The market replayed ``copies`` times, each a later season with its own ids.
-
-    Every posting closes within its season, so a later season's copy of an ad is a new
-    vacancy (re-published long after the close), as a store that grows over years holds.
-    """
-    for i in range(copies):
-        shift = REPLICA_SHIFT * i
-        for r in records:
-            posted = r.posted_at + shift if r.posted_at else None
-            closed = r.closed_at + shift if r.closed_at else None
-            yield replace(
-                r,
-                key=f"r{i}/{r.key}",
-                source_offer_id=f"r{i}-{r.source_offer_id}",
-                url=f"{r.url}{'&' if '?' in r.url else '?'}season={i}",  # kept by url_key
-                posted_at=posted,
-                closed_at=closed or (posted + REPLICA_LIFE if posted else None),
-            )
 
 
 def main() -> None:
