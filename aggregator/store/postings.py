@@ -194,7 +194,6 @@ def upsert_postings(
     changes: list[dict[str, Any]] = []
     touches: list[dict[str, Any]] = []
     no_extra: dict[str, Any] = {"raw_payload_id": None, "listing_marker": None}  # files: neither
-    new_per_source: Counter[str] = Counter()
     for key, (values, index) in latest.items():
         extra = no_extra
         if raw_payload_ids or listing_markers:
@@ -215,7 +214,7 @@ def upsert_postings(
             )
             values.update(extra)
             inserts.append(values)
-            new_per_source[key[0]] += 1
+            result.count(key[0], "new")
             continue
         closed_at = (row.closed_at or now) if expired else None
         if row.closed_at is not None and closed_at is None:
@@ -243,8 +242,6 @@ def upsert_postings(
             touches.append(touch)
             result.unchanged_ids.append(row.id)
             result.count(key[0], "unchanged")
-    for source, count in new_per_source.items():
-        result.by_source.setdefault(source, Counter())["new"] += count
     if inserts:
         # A plain executemany (the driver's own batching, prepared once) and then one lookup
         # of the new ids: RETURNING would make SQLAlchemy render one giant multi-row statement
