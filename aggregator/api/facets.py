@@ -60,7 +60,7 @@ def _sampled_counts(conn: Connection, filters: SearchFilters) -> dict[str, Any]:
     """One read of (at most FACET_SAMPLE) matching offers, grouped per facet in the database."""
     words = query_words(filters.q) if filters.q else []
     where, circle = conditions(filters, conn.dialect.name)
-    match = text_match(conn, words, circle) if words else None
+    match = text_match(conn, words, circle, sampled=True) if words else None
     columns = [offers.c[name].label(name) for name in COLUMN_FACETS]
     sample = select(*columns, _band_expression().label("salary_band")).select_from(offers)
     if match is not None:

@@ -14,7 +14,12 @@ for better matches on both backends:
   title A, company/city/region B, description D. The tsquery is built by the server from bound
   words in a first tiny statement and bound as a constant in the search itself, so the planner
   sees the lexemes and estimates how common they are (GIN bitmap for rare words, a walk of the
-  ``listed_at`` index for common ones).
+  ``listed_at`` index for common ones). The search keeps every configuration's form, repeats
+  included: the planner counts each repeat, and that overestimate is what makes it walk the
+  ``listed_at`` index for two correlated words ("développeur python") rather than sort every
+  match. Facets, which read any sample of matches in no order, ask for each distinct form
+  once (:func:`distinct_forms`): the true estimate picks the GIN bitmap, where the repeated
+  one picks a sequential scan that tests every row.
 """
 
 from __future__ import annotations
@@ -101,8 +106,34 @@ def tsquery(words: list[str]) -> ColumnElement[Any]:
     return combined
 
 
-def _postgres(conn: Connection, words: list[str]) -> TextMatch:
-    built = conn.execute(select(cast(tsquery(words), Text))).scalar_one()
+def distinct_forms(conn: Connection, words: list[str]) -> str:
+    """The tsquery text of :func:`tsquery` with each word's distinct forms once (same matches).
+
+    A word that is a stop word in a configuration has no form there; one with no form at all
+    is left out, as ``plainto_tsquery`` leaves it out of :func:`tsquery`.
+    """
+    forms = [
+        cast(
+            func.plainto_tsquery(literal_column(f"'{cfg}'"), bindparam(f"w{i}", w, type_=Text)),
+            Text,
+        )
+        for i, w in enumerate(words)
+        for cfg in _PG_CONFIGS
+    ]
+    texts = list(conn.execute(select(*forms)).one())
+    groups = []
+    for start in range(0, len(texts), len(_PG_CONFIGS)):
+        distinct = [t for t in dict.fromkeys(texts[start : start + len(_PG_CONFIGS)]) if t]
+        if distinct:
+            groups.append(" | ".join(f"( {form} )" for form in distinct))
+    return " & ".join(f"( {group} )" for group in groups)
+
+
+def _postgres(conn: Connection, words: list[str], sampled: bool) -> TextMatch:
+    if sampled:
+        built = distinct_forms(conn, words)
+    else:
+        built = conn.execute(select(cast(tsquery(words), Text))).scalar_one()
     query = cast(bindparam("tsq", built, type_=Text), TSQUERY)
     vector: ColumnElement[Any] = literal_column("offers.search_vector")
     condition: ColumnElement[bool] = vector.op("@@")(query)
@@ -111,12 +142,17 @@ def _postgres(conn: Connection, words: list[str]) -> TextMatch:
     return TextMatch(source=offers, condition=condition, score=score, recency=offers.c.listed_at)
 
 
-def text_match(conn: Connection, words: list[str], circle: Circle | None = None) -> TextMatch:
+def text_match(
+    conn: Connection, words: list[str], circle: Circle | None = None, *, sampled: bool = False
+) -> TextMatch:
     """The backend's matching and scoring for ``words`` (at least one), within ``circle``'s
-    cells on SQLite (the exact radius filter stays in the caller's conditions)."""
+    cells on SQLite (the exact radius filter stays in the caller's conditions).
+
+    ``sampled``: the caller reads some matches in no order (facets), not a ranked window.
+    """
     if conn.dialect.name == "sqlite":
         return _sqlite(words, circle)
-    return _postgres(conn, words)
+    return _postgres(conn, words, sampled)
 
 
 def restrict(query: SelectT, match: TextMatch) -> SelectT:
