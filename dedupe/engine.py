@@ -15,10 +15,11 @@ cluster of one must turn the other away even when another board's copy accepts i
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from dedupe.blocking import block_keys
 from dedupe.cluster import CandidateSource, ClusterView, Representative, cluster_id_for
+from dedupe.compact import held_member
 from dedupe.explanation import MatchExplanation
 from dedupe.keys import Keys, compute_keys
 from dedupe.memory import MemoryCandidateSource
@@ -133,8 +134,7 @@ class Deduper:
         known = self.source.cluster_of(record.key)
         if keys is None:
             keys = compute_keys(record)
-        # the keys hold all that is compared: the raw text is not kept in the store
-        member = Representative(replace(record, description=""), keys)
+        member = held_member(record, keys)
         blocks = block_keys(record, keys)
         if known is not None:
             self.source.update_member(member, blocks)
