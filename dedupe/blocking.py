@@ -12,6 +12,8 @@ import heapq
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+import numpy as np
+
 from dedupe.keys import Keys
 from dedupe.records import DedupeRecord
 
@@ -56,36 +58,52 @@ class BlockIndex:
 
     Each entry counts the representatives that registered the cluster under the block, so
     dropping one representative keeps the blocks its cluster still holds through another.
-    Blocks are keyed by the built-in hash of their name (an int is a third of the string's
-    size) and a block held by one cluster through one representative stores that cluster id
-    alone, not a dict: most blocks (board ids, URLs, LSH bands) never get a second entry.
+    Blocks are keyed by the built-in hash of their name. Most blocks (board ids, URLs, LSH
+    bands) are only ever held by one cluster through one representative: such a singleton
+    costs about 90 bytes as a dict entry, so once ``merge_every`` entries have gathered they
+    move to two sorted arrays (hash, cluster id: 16 bytes), which a lookup searches after
+    the dict. A block lives in one place: a second registration moves it back to the dict.
     """
 
-    def __init__(self, cap: int = 200) -> None:
+    def __init__(self, cap: int = 200, merge_every: int = 250_000) -> None:
         self.cap = cap
+        self.merge_every = merge_every
         self._blocks: dict[int, str | dict[str, int]] = {}
         self._recency: dict[str, int] = {}  # cluster id -> sequence number of its last add
         self._clock = 0
+        self._frozen_hashes = np.empty(0, dtype=np.int64)  # sorted
+        self._frozen_ids = np.empty(0, dtype=object)  # cluster id, None once moved or dropped
+        self._kept = 0  # dict entries left after the last merge (blocks of several entries)
 
     def add(self, cluster_id: str, blocks: Iterable[str]) -> None:
         """Register a cluster under blocks; a block past its cap forgets its oldest entry."""
         self._clock += 1
         self._recency[cluster_id] = self._clock
         table = self._blocks
-        for h in {hash(block): None for block in blocks}:
-            held = table.get(h)
+        hashes = list({hash(block): None for block in blocks})
+        thawed = self._thaw([h for h in hashes if h not in table])
+        for h in hashes:
+            held: str | dict[str, int] | None = table.get(h)
             if held is None:
-                table[h] = cluster_id
-                continue
+                held = thawed.get(h)
+                if held is None:
+                    table[h] = cluster_id
+                    continue
             members = table[h] = {held: 1} if isinstance(held, str) else held
             members[cluster_id] = members.pop(cluster_id, 0) + 1  # re-inserted: most recent
             if len(members) > self.cap:
                 del members[next(iter(members))]
+        if len(table) - self._kept >= self.merge_every:
+            self._merge()
 
     def remove(self, cluster_id: str, blocks: Iterable[str]) -> None:
         """Unregister one representative's blocks of a cluster (empty blocks are dropped)."""
         table = self._blocks
-        for h in {hash(block): None for block in blocks}:
+        hashes = list({hash(block): None for block in blocks})
+        for h, frozen in self._frozen([h for h in hashes if h not in table]).items():
+            if frozen == cluster_id:
+                self._frozen_ids[self._position(h)] = None
+        for h in hashes:
             held = table.get(h)
             if held is None:
                 continue
@@ -110,11 +128,11 @@ class BlockIndex:
         """
         votes: Counter[str] = Counter()
         table = self._blocks
-        for block in dict.fromkeys(blocks):
-            held = table.get(hash(block))
-            if held is None:
-                continue
-            weight = block_weight(block)
+        named = {hash(block): block for block in blocks}
+        found: dict[int, str | dict[str, int]] = {h: table[h] for h in named if h in table}
+        found.update(self._frozen([h for h in named if h not in found]))
+        for h, held in found.items():
+            weight = block_weight(named[h])
             if isinstance(held, str):
                 votes[held] += weight
             elif weight == 1:
@@ -124,8 +142,54 @@ class BlockIndex:
                     votes[cluster_id] += weight
         return top_ranked(votes, self._recency, limit)
 
+    def _position(self, h: int) -> int:
+        return int(np.searchsorted(self._frozen_hashes, h))
+
+    def _frozen(self, hashes: list[int]) -> dict[int, str]:
+        """The frozen singletons among ``hashes`` (hash -> its one cluster id)."""
+        if not hashes or not self._frozen_hashes.size:
+            return {}
+        wanted = np.array(hashes, dtype=np.int64)
+        at = np.searchsorted(self._frozen_hashes, wanted)
+        at[at == self._frozen_hashes.size] = 0
+        hit = self._frozen_hashes[at] == wanted
+        out: dict[int, str] = {}
+        for h, i in zip(wanted[hit].tolist(), at[hit].tolist(), strict=True):
+            cluster_id = self._frozen_ids[i]
+            if cluster_id is not None:
+                out[h] = cluster_id
+        return out
+
+    def _thaw(self, hashes: list[int]) -> dict[int, str]:
+        """Take frozen singletons out of the arrays (a second registration is coming)."""
+        found = self._frozen(hashes)
+        for h in found:
+            self._frozen_ids[self._position(h)] = None
+        return found
+
+    def _merge(self) -> None:
+        """Move the dict's singletons into the sorted arrays, dropping emptied slots."""
+        table = self._blocks
+        single = [(h, held) for h, held in table.items() if isinstance(held, str)]
+        for h, _ in single:
+            del table[h]
+        self._kept = len(table)
+        new_hashes = np.fromiter((h for h, _ in single), np.int64, len(single))
+        order = np.argsort(new_hashes)
+        new_ids = np.empty(len(single), dtype=object)
+        new_ids[:] = [cluster_id for _, cluster_id in single]
+        live = self._live()
+        old_hashes, old_ids = self._frozen_hashes[live], self._frozen_ids[live]
+        at = np.searchsorted(old_hashes, new_hashes[order])  # a merge, not a sort of all
+        self._frozen_hashes = np.insert(old_hashes, at, new_hashes[order])
+        self._frozen_ids = np.insert(old_ids, at, new_ids[order])
+
     def __len__(self) -> int:
-        return len(self._blocks)
+        return len(self._blocks) + int(np.count_nonzero(self._live()))
+
+    def _live(self) -> np.ndarray:
+        """Mask of the frozen slots still held (a cluster id is a non-empty string)."""
+        return self._frozen_ids.astype(bool)
 
 
 def top_ranked(votes: dict[str, int], recency: dict[str, int], limit: int) -> list[str]:

@@ -131,3 +131,37 @@ def test_shingles_are_sorted_distinct_and_token_hashes_are_crc32() -> None:
     assert hashes.dtype == reference.dtype and hashes.tolist() == reference.tolist()
     assert len(hashes) < len(tokens) - 2  # the repeated phrase gave equal shingles
     assert shingle_hashes(tokens[:3]).size == 1 and shingle_hashes(tokens[:2]).size == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(_OPS, st.lists(st.sampled_from(_BLOCKS), min_size=1, max_size=6), st.integers(0, 9))
+def test_frozen_singletons_rank_as_the_dict_alone(
+    ops: list[tuple[bool, str, list[str]]], query: list[str], limit: int
+) -> None:
+    """Merging singleton blocks into the sorted arrays after every add changes no answer."""
+    merged, plain = BlockIndex(cap=3, merge_every=1), BlockIndex(cap=3, merge_every=10**9)
+    added: dict[str, list[list[str]]] = {}
+    for is_add, cluster_id, blocks in ops:
+        if is_add:
+            merged.add(cluster_id, blocks)
+            plain.add(cluster_id, blocks)
+            added.setdefault(cluster_id, []).append(blocks)
+        elif added.get(cluster_id):
+            removed = added[cluster_id].pop()
+            merged.remove(cluster_id, removed)
+            plain.remove(cluster_id, removed)
+        assert merged.candidates(query, limit) == plain.candidates(query, limit)
+    assert len(merged) == len(plain)
+
+
+def test_a_frozen_singleton_block_is_found_moved_and_dropped() -> None:
+    index = BlockIndex(cap=5, merge_every=1)
+    index.add("off_a", ["url:x.fr/1", "fp:ab"])
+    index.add("off_z", ["url:z.fr/9"])  # merges: every block so far is a frozen singleton
+    assert index._frozen_hashes.size == 3 and not index._blocks
+    assert index.candidates(["url:x.fr/1"], 5) == ["off_a"]
+    index.add("off_b", ["fp:ab"])  # a second cluster: the block moves back to the dict
+    assert index.candidates(["fp:ab"], 5) == ["off_b", "off_a"]
+    index.remove("off_a", ["url:x.fr/1", "fp:ab"])
+    assert index.candidates(["url:x.fr/1"], 5) == []
+    assert index.candidates(["fp:ab"], 5) == ["off_b"]
