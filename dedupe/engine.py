@@ -25,7 +25,7 @@ from dedupe.keys import Keys, compute_keys
 from dedupe.memory import MemoryCandidateSource
 from dedupe.records import DedupeRecord, canonical_order
 from dedupe.scoring import DEFAULT_CONFIG, MatchConfig, compare
-from dedupe.vetoes import place_veto
+from dedupe.vetoes import place_veto, republication_gap
 
 # pairwise refusals that are not vetoes of the pair but forbid joining the cluster
 CLUSTER_VETOES = frozenset({"same_board_place"})
@@ -112,6 +112,8 @@ class Deduper:
 
     def _judge(self, member: Representative, view: ClusterView) -> MatchExplanation | None:
         """Best accepting representative; None if none matches or any one objects hard."""
+        if _closed_long_before(member.record, view, self.config):
+            return None  # every representative would veto it as a new vacancy: skip the scoring
         best: MatchExplanation | None = None
         for rep in view.representatives:
             if rep.record.key == member.record.key:
@@ -151,6 +153,19 @@ class Deduper:
         )
         self.source.add_member(view.cluster_id, member, blocks if is_rep else None)
         return Assignment(record.key, view.cluster_id, verdict.rule, verdict.total, verdict.right)
+
+
+def _closed_long_before(record: DedupeRecord, view: ClusterView, config: MatchConfig) -> bool:
+    """Whether the cluster closed too long before the record for it to be a re-post.
+
+    :func:`dedupe.scoring.compare` vetoes such a pair unless it is the same board's id, so
+    this answers what comparing every representative would, without comparing them.
+    """
+    gap = republication_gap(record.posted_at, view.closed_at)
+    if gap is None or gap <= config.new_vacancy_days:
+        return False
+    same_id = (record.source, record.source_offer_id)
+    return all((r.record.source, r.record.source_offer_id) != same_id for r in view.representatives)
 
 
 def _other_site(a: ClusterView, b: ClusterView, config: MatchConfig) -> bool:
