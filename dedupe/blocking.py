@@ -58,11 +58,12 @@ class BlockIndex:
 
     Each entry counts the representatives that registered the cluster under the block, so
     dropping one representative keeps the blocks its cluster still holds through another.
-    Blocks are keyed by the built-in hash of their name. Most blocks (board ids, URLs, LSH
-    bands) are only ever held by one cluster through one representative: such a singleton
-    costs about 90 bytes as a dict entry, so once ``merge_every`` entries have gathered they
-    move to two sorted arrays (hash, cluster id: 16 bytes), which a lookup searches after
-    the dict. A block lives in one place: a second registration moves it back to the dict.
+    Blocks are keyed by the built-in hash of their name (an int is a third of the string's
+    size). Most blocks (board ids, URLs, LSH bands) are only ever held by one cluster through
+    one representative: such a singleton is a bare cluster id in the dict (about 90 bytes with
+    its entry) and, once ``merge_every`` entries have gathered, moves to two sorted arrays
+    (hash, cluster id: 16 bytes) that lookups search after the dict. A block lives in one
+    place: a second registration moves it back to the dict.
     """
 
     def __init__(self, cap: int = 200, merge_every: int = 250_000) -> None:
@@ -100,9 +101,9 @@ class BlockIndex:
         """Unregister one representative's blocks of a cluster (empty blocks are dropped)."""
         table = self._blocks
         hashes = list({hash(block): None for block in blocks})
-        for h, frozen in self._frozen([h for h in hashes if h not in table]).items():
+        for at, frozen in self._frozen([h for h in hashes if h not in table]).values():
             if frozen == cluster_id:
-                self._frozen_ids[self._position(h)] = None
+                self._frozen_ids[at] = None
         for h in hashes:
             held = table.get(h)
             if held is None:
@@ -130,7 +131,8 @@ class BlockIndex:
         table = self._blocks
         named = {hash(block): block for block in blocks}
         found: dict[int, str | dict[str, int]] = {h: table[h] for h in named if h in table}
-        found.update(self._frozen([h for h in named if h not in found]))
+        frozen = self._frozen([h for h in named if h not in found])
+        found.update((h, cluster_id) for h, (_, cluster_id) in frozen.items())
         for h, held in found.items():
             weight = block_weight(named[h])
             if isinstance(held, str):
@@ -142,30 +144,27 @@ class BlockIndex:
                     votes[cluster_id] += weight
         return top_ranked(votes, self._recency, limit)
 
-    def _position(self, h: int) -> int:
-        return int(np.searchsorted(self._frozen_hashes, h))
-
-    def _frozen(self, hashes: list[int]) -> dict[int, str]:
-        """The frozen singletons among ``hashes`` (hash -> its one cluster id)."""
+    def _frozen(self, hashes: list[int]) -> dict[int, tuple[int, str]]:
+        """The frozen singletons among ``hashes``: hash -> (array position, its cluster id)."""
         if not hashes or not self._frozen_hashes.size:
             return {}
         wanted = np.array(hashes, dtype=np.int64)
         at = np.searchsorted(self._frozen_hashes, wanted)
         at[at == self._frozen_hashes.size] = 0
         hit = self._frozen_hashes[at] == wanted
-        out: dict[int, str] = {}
+        out: dict[int, tuple[int, str]] = {}
         for h, i in zip(wanted[hit].tolist(), at[hit].tolist(), strict=True):
             cluster_id = self._frozen_ids[i]
             if cluster_id is not None:
-                out[h] = cluster_id
+                out[h] = (i, cluster_id)
         return out
 
     def _thaw(self, hashes: list[int]) -> dict[int, str]:
         """Take frozen singletons out of the arrays (a second registration is coming)."""
         found = self._frozen(hashes)
-        for h in found:
-            self._frozen_ids[self._position(h)] = None
-        return found
+        for at, _ in found.values():
+            self._frozen_ids[at] = None
+        return {h: cluster_id for h, (_, cluster_id) in found.items()}
 
     def _merge(self) -> None:
         """Move the dict's singletons into the sorted arrays, dropping emptied slots."""
