@@ -4,7 +4,8 @@ For each size N the sandbox market (real wire formats, parsers and mappings, cac
 by :func:`dedupe.market_data.normalized_market`) is replayed as later seasons until it holds N
 postings; they are inserted raw into ``postings``, then ``aggregator dedupe --rebuild``'s code
 clusters them all and founds their offers (timed: "rebuild"), then 10,000 more postings go
-through the write path every storing command uses, in batches of 2,000 ("increment"). Each
+through the write path every storing command uses, in batches of 2,000 with one matcher and
+the loader's collector settings, as `aggregator load` of one file ("increment"). Each
 size runs in its own process so its peak memory is its own. Prints one JSON line per size.
 
 ``python -m benchmarks dedupe_store`` (env: ``DEDUPE_STORE_SIZES=10000,100000``,
@@ -31,6 +32,7 @@ from sqlalchemy import insert
 from aggregator.dedupe_store.matcher import DedupeMatcher
 from aggregator.dedupe_store.rebuild import rebuild
 from aggregator.devtools.pgserver import find_bindir, start_postgres
+from aggregator.loader import bulk_collection
 from aggregator.pipeline import store_postings
 from aggregator.schema import Posting
 from aggregator.store.database import open_store
@@ -115,9 +117,11 @@ def measure(size: int, increment: int, url: str) -> dict[str, Any]:
         report = rebuild(conn, NOW, matcher=matcher, batch_size=5000)
     rebuild_cpu, rebuild_wall = time.process_time() - cpu, time.perf_counter() - wall
     cpu, wall = _clock()
-    for start in range(0, len(extra), BATCH):
-        with store.engine.begin() as conn:
-            store_postings(conn, extra[start : start + BATCH], NOW, matcher=DedupeMatcher())
+    loader_matcher = DedupeMatcher()  # as `aggregator load`: one matcher (its keys cache) a file
+    with bulk_collection():
+        for start in range(0, len(extra), BATCH):
+            with store.engine.begin() as conn:
+                store_postings(conn, extra[start : start + BATCH], NOW, matcher=loader_matcher)
     inc_cpu, inc_wall = time.process_time() - cpu, time.perf_counter() - wall
     store.close()
     return {
