@@ -38,6 +38,7 @@ class MatchConfig:
     agency_date: float = 0.95  # ... published within about five days
     agency_description: float = 0.2  # ... and sharing some missions (a cut copy holds few)
     agency_pay: float = 0.01  # ... and the same pay (both bounds within 1%)
+    agency_text: float = 0.7  # ... or, with no pay on one side, this description score
     repost_days: float = 30.0  # re-publication within this many days of the close: a re-post
     new_vacancy_days: float = 60.0  # re-published later than this: a new vacancy
     max_km: float = 40.0
@@ -280,7 +281,9 @@ def agency_repost(
         reasons.append("the agency's ad and the employer's must be published the same week")
     if (fields["description"] or 0.0) < config.agency_description:
         reasons.append("the agency's ad and the employer's must describe the same missions")
-    if not same_pay(new_keys.salary, old_keys.salary, config.agency_pay):
+    one_unpaid = new_keys.salary is None or old_keys.salary is None
+    shared_text = one_unpaid and (fields["description"] or 0.0) >= config.agency_text
+    if not shared_text and not same_pay(new_keys.salary, old_keys.salary, config.agency_pay):
         # the agency rewrites the text: an equal published pay is what ties the two ads
         reasons.append("the agency's ad and the employer's must publish the same pay")
     fields = {**fields, "place": 1.0 if pn.city else None}

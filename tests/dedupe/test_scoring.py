@@ -335,6 +335,26 @@ def test_agency_repost_without_equal_pay_or_elsewhere_does_not_merge() -> None:
     assert not explain(employer, weeks_later).match
 
 
+AGENCY_COPY_TEXT = (
+    "Intérim Plus recherche pour son client. Logistique recrute un préparateur de commandes "
+    "pour son entrepôt de Lille. Vos missions : préparer les commandes à l'aide d'un terminal, "
+    "charger et décharger les camions, participer aux inventaires. Profil : première expérience "
+    "réussie sur un poste similaire, rigueur et ponctualité."
+)
+
+
+def test_agency_repost_keeping_the_employer_text_merges_when_a_side_shows_no_pay() -> None:
+    employer, agency = _employer_and_agency()
+    copied = replace(agency, description=AGENCY_COPY_TEXT, salary_min=None, salary_max=None)
+    result = explain(employer, copied)
+    assert result.match and result.rule == "agency_repost", result.render()
+    assert (result.fields["description"] or 0.0) >= 0.7
+    other_pay = replace(copied, salary_min=12.0, salary_max=12.9)  # both published, not equal
+    assert not explain(employer, other_pay).match
+    rewritten = replace(agency, salary_min=None, salary_max=None)  # shares only the missions
+    assert (explain(employer, rewritten).fields["description"] or 0.0) < 0.7
+
+
 def test_working_time_stated_in_a_title_wins_over_a_mapped_field() -> None:
     part = copy_of(
         BASE, "apec", "1", title="Comptable fournisseurs à temps partiel (H/F)", working_time=None
