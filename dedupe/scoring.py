@@ -269,7 +269,8 @@ def agency_repost(
     config: MatchConfig,
 ) -> MatchExplanation:
     """A staffing agency's ad against an employer's: the agency rewrites the text and hides
-    the client's name, so only the job, the exact town and the week can tie them together.
+    the client's name, so only the job, the exact town and the week can tie them together,
+    with an equal published pay, or the employer's own text when a side publishes no pay.
     """
     reasons: list[str] = []
     pn, po = new_keys.place, old_keys.place
@@ -285,7 +286,10 @@ def agency_repost(
     shared_text = one_unpaid and (fields["description"] or 0.0) >= config.agency_text
     if not shared_text and not same_pay(new_keys.salary, old_keys.salary, config.agency_pay):
         # the agency rewrites the text: an equal published pay is what ties the two ads
-        reasons.append("the agency's ad and the employer's must publish the same pay")
+        reasons.append(
+            "the agency's ad and the employer's must publish the same pay"
+            f" (or, one unpaid, keep the employer's text: description {config.agency_text})"
+        )
     fields = {**fields, "place": 1.0 if pn.city else None}
     if reasons:
         return MatchExplanation(
