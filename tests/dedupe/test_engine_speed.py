@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe.blocking import BlockIndex, block_keys, block_weight, top_ranked
+from dedupe.compact import held_member
 from dedupe.engine import Deduper
 from dedupe.fingerprint import _token_hashes, normalize_description, shingle_hashes
 from dedupe.keys import compute_keys
@@ -165,3 +166,15 @@ def test_a_frozen_singleton_block_is_found_moved_and_dropped() -> None:
     index.remove("off_a", ["url:x.fr/1", "fp:ab"])
     assert index.candidates(["url:x.fr/1"], 5) == []
     assert index.candidates(["fp:ab"], 5) == ["off_b"]
+
+
+def test_held_members_share_the_strings_postings_repeat() -> None:
+    records, _ = market(seed=19, vacancies=20)
+    first, second = records[0], replace(records[1], city="".join(["Li", "lle"]))
+    first = replace(first, city="".join(["Lil", "le"]))
+    assert first.city is not second.city  # two parses of one town
+    a = held_member(first, compute_keys(first))
+    b = held_member(second, compute_keys(second))
+    assert a.record.city is b.record.city and a.keys.place.city is b.keys.place.city
+    assert a.record.description == "" and a.keys == compute_keys(first)
+    assert a.record == replace(first, description="")
