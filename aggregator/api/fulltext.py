@@ -90,12 +90,19 @@ def _sqlite(words: list[str], circle: Circle | None) -> TextMatch:
     return TextMatch(source=source, condition=condition, score=score, recency=fts_rowid)
 
 
+def _word_forms(words: list[str]) -> list[list[ColumnElement[Any]]]:
+    """Per word, its ``plainto_tsquery`` in every configuration (the word bound once)."""
+    out: list[list[ColumnElement[Any]]] = []
+    for index, word in enumerate(words):
+        param = bindparam(f"w{index}", word, type_=Text)
+        out.append([func.plainto_tsquery(literal_column(f"'{cfg}'"), param) for cfg in _PG_CONFIGS])
+    return out
+
+
 def tsquery(words: list[str]) -> ColumnElement[Any]:
     """A tsquery: AND over words of (OR over configurations of ``plainto_tsquery``)."""
     groups: list[ColumnElement[Any]] = []
-    for index, word in enumerate(words):
-        param = bindparam(f"w{index}", word, type_=Text)
-        forms = [func.plainto_tsquery(literal_column(f"'{cfg}'"), param) for cfg in _PG_CONFIGS]
+    for forms in _word_forms(words):
         group: ColumnElement[Any] = forms[0]
         for form in forms[1:]:
             group = group.op("||")(form)
@@ -112,15 +119,8 @@ def distinct_forms(conn: Connection, words: list[str]) -> str:
     A word that is a stop word in a configuration has no form there; one with no form at all
     is left out, as ``plainto_tsquery`` leaves it out of :func:`tsquery`.
     """
-    forms = [
-        cast(
-            func.plainto_tsquery(literal_column(f"'{cfg}'"), bindparam(f"w{i}", w, type_=Text)),
-            Text,
-        )
-        for i, w in enumerate(words)
-        for cfg in _PG_CONFIGS
-    ]
-    texts = list(conn.execute(select(*forms)).one())
+    per_word = _word_forms(words)
+    texts = list(conn.execute(select(*(cast(f, Text) for fs in per_word for f in fs))).one())
     groups = []
     for start in range(0, len(texts), len(_PG_CONFIGS)):
         distinct = [t for t in dict.fromkeys(texts[start : start + len(_PG_CONFIGS)]) if t]
