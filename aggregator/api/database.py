@@ -19,6 +19,7 @@ from sqlalchemy.pool import QueuePool
 from aggregator.config import database_url
 from aggregator.errors import DatabaseUnavailable, UserError
 from aggregator.store import migrate
+from aggregator.store.engine import PG_SESSION_OPTIONS
 
 STATEMENT_TIMEOUT_MS = 5000
 
@@ -66,11 +67,11 @@ def read_only_engine(url: str | None = None) -> Engine:
         raise DatabaseUnavailable(f"unsupported database {backend!r}")
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    # custom plans always: psycopg prepares repeated statements, and a generic plan would not
-    # see which words are common (GIN bitmap vs a walk of the listed_at index)
+    # custom plans, as every store session (a generic plan would not see which words are
+    # common: GIN bitmap vs a walk of the listed_at index)
     options = (
         f"-c default_transaction_read_only=on -c statement_timeout={STATEMENT_TIMEOUT_MS} "
-        "-c plan_cache_mode=force_custom_plan"
+        f"{PG_SESSION_OPTIONS}"
     )
     return create_engine(
         parsed,

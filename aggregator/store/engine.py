@@ -26,7 +26,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 # generic plan made without the parameters, from statistics of when the table was small: the
 # history's "current rows of these 500 offers" then walked every current row through the
 # valid_to index, a cost that grows with the store. Each execution is planned for its values.
-_PG_OPTIONS = "-c plan_cache_mode=force_custom_plan"
+PG_SESSION_OPTIONS = "-c plan_cache_mode=force_custom_plan"
 
 
 def make_engine(url: str) -> Engine:
@@ -48,7 +48,9 @@ def make_engine(url: str) -> Engine:
             f"unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or postgresql://"
         )
     try:
-        return create_engine(parsed, pool_pre_ping=True, connect_args={"options": _PG_OPTIONS})
+        return create_engine(
+            parsed, pool_pre_ping=True, connect_args={"options": PG_SESSION_OPTIONS}
+        )
     except Exception as exc:  # missing driver and similar setup problems
         raise DatabaseUnavailable(f"cannot use database URL: {exc}") from None
 
