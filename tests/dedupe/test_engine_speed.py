@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import replace
 
 import numpy as np
@@ -66,22 +67,31 @@ _OPS = st.lists(
 )
 
 
+def _replay(
+    ops: list[tuple[bool, str, list[str]]], *indexes: BlockIndex | ReferenceIndex
+) -> Iterator[None]:
+    """Apply each add or remove to every index, yielding after each step."""
+    added: dict[str, list[list[str]]] = {}
+    for is_add, cluster_id, blocks in ops:
+        if is_add:
+            added.setdefault(cluster_id, []).append(blocks)
+            for index in indexes:
+                index.add(cluster_id, blocks)
+        elif added.get(cluster_id):  # a representative is only removed once it was added
+            removed = added[cluster_id].pop()
+            for index in indexes:
+                index.remove(cluster_id, removed)
+        yield
+
+
 @settings(max_examples=200, deadline=None)
 @given(_OPS, st.lists(st.sampled_from(_BLOCKS), min_size=1, max_size=6), st.integers(0, 9))
 def test_block_index_ranks_as_the_reference(
     ops: list[tuple[bool, str, list[str]]], query: list[str], limit: int
 ) -> None:
     fast, slow = BlockIndex(cap=3), ReferenceIndex(cap=3)
-    added: dict[str, list[list[str]]] = {}
-    for is_add, cluster_id, blocks in ops:
-        if is_add:
-            fast.add(cluster_id, blocks)
-            slow.add(cluster_id, blocks)
-            added.setdefault(cluster_id, []).append(blocks)
-        elif added.get(cluster_id):  # a representative is only removed once it was added
-            removed = added[cluster_id].pop()
-            fast.remove(cluster_id, removed)
-            slow.remove(cluster_id, removed)
+    for _ in _replay(ops, fast, slow):
+        pass
     assert fast.candidates(query, limit) == slow.candidates(query, limit)
 
 
@@ -141,16 +151,7 @@ def test_frozen_singletons_rank_as_the_dict_alone(
 ) -> None:
     """Merging singleton blocks into the sorted arrays after every add changes no answer."""
     merged, plain = BlockIndex(cap=3, merge_every=1), BlockIndex(cap=3, merge_every=10**9)
-    added: dict[str, list[list[str]]] = {}
-    for is_add, cluster_id, blocks in ops:
-        if is_add:
-            merged.add(cluster_id, blocks)
-            plain.add(cluster_id, blocks)
-            added.setdefault(cluster_id, []).append(blocks)
-        elif added.get(cluster_id):
-            removed = added[cluster_id].pop()
-            merged.remove(cluster_id, removed)
-            plain.remove(cluster_id, removed)
+    for _ in _replay(ops, merged, plain):
         assert merged.candidates(query, limit) == plain.candidates(query, limit)
     assert len(merged) == len(plain)
 
