@@ -24,7 +24,7 @@ from dedupe.explanation import MatchExplanation
 from dedupe.keys import Keys, compute_keys
 from dedupe.memory import MemoryCandidateSource
 from dedupe.records import DedupeRecord, canonical_order
-from dedupe.scoring import DEFAULT_CONFIG, MatchConfig, compare
+from dedupe.scoring import DEFAULT_CONFIG, MatchConfig, compare, is_new_vacancy
 from dedupe.vetoes import place_veto, republication_gap
 
 # pairwise refusals that are not vetoes of the pair but forbid joining the cluster
@@ -161,8 +161,7 @@ def _closed_long_before(record: DedupeRecord, view: ClusterView, config: MatchCo
     :func:`dedupe.scoring.compare` vetoes such a pair unless it is the same board's id, so
     this answers what comparing every representative would, without comparing them.
     """
-    gap = republication_gap(record.posted_at, view.closed_at)
-    if gap is None or gap <= config.new_vacancy_days:
+    if not is_new_vacancy(republication_gap(record.posted_at, view.closed_at), config):
         return False
     same_id = (record.source, record.source_offer_id)
     return all((r.record.source, r.record.source_offer_id) != same_id for r in view.representatives)

@@ -156,6 +156,11 @@ def _no(
     return MatchExplanation(a.key, b.key, dict(kw), 0.0, False, rule, tuple(reasons))
 
 
+def is_new_vacancy(gap: float | None, config: MatchConfig = DEFAULT_CONFIG) -> bool:
+    """Whether a copy published ``gap`` days after the earlier vacancy closed is a new one."""
+    return gap is not None and gap > config.new_vacancy_days
+
+
 def compare(
     new: DedupeRecord,
     new_keys: Keys,
@@ -177,7 +182,7 @@ def compare(
         new_keys, old_keys, config.max_km, config.max_site_km, config.split_site_km
     ) or terms_veto(new, old, new_keys, old_keys)
     gap = republication_gap(new.posted_at, closed_at)
-    if veto is None and gap is not None and gap > config.new_vacancy_days:
+    if veto is None and is_new_vacancy(gap, config):
         veto = Veto("republished", f"published {gap:.0f} days after the earlier copy closed")
     if veto is not None:
         return _no(new, old, f"veto:{veto.field}", [veto.reason])
