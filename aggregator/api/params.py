@@ -69,7 +69,7 @@ def _as_datetime(value: date | datetime | None) -> datetime | None:
     return datetime.combine(value, time.min, tzinfo=UTC)
 
 
-def search_filters(
+async def search_filters(
     q: Annotated[
         str | None,
         Query(max_length=MAX_QUERY_LENGTH, description="Keywords (any language; plain words)."),

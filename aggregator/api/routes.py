@@ -1,12 +1,16 @@
 """The endpoints: thin functions from validated parameters to the query modules' results.
 
-Endpoints are plain ``def``: FastAPI runs them in its thread pool, each on a pooled read-only
-connection, so a slow query never blocks the event loop.
+Endpoints are plain ``def``: FastAPI runs them in its thread pool, so a slow query never blocks
+the event loop. Each opens its pooled read-only connection itself (:func:`connection`) rather
+than through a generator dependency: FastAPI runs a sync generator's entry and exit in the
+thread pool too, and those two extra thread hops per request cost more CPU than a simple search
+(``benchmarks.bench_api``). Parameter parsing is ``async`` for the same reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -35,6 +39,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+@contextmanager
 def connection(request: Request) -> Iterator[Connection]:
     """A read-only connection for the request, in one transaction (a consistent snapshot)."""
     with request.app.state.engine.connect() as conn, conn.begin():
@@ -49,20 +54,20 @@ def _version(request: Request) -> Hashable | None:
     return version
 
 
-Conn = Annotated[Connection, Depends(connection)]
 Filters = Annotated[SearchFilters, Depends(search_filters)]
 
 
 @router.get("/offers", response_model=OfferPage, responses=ERRORS, tags=["offers"])
 def offers_page(
-    conn: Conn,
+    request: Request,
     filters: Filters,
     sort: Annotated[Sort | None, Query(description="Default: relevance with q, else date.")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
     cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
 ) -> Any:
     """Search consolidated offers: keywords, filters, sort, cursor pagination."""
-    return search_offers(conn, filters, sort, limit, cursor)
+    with connection(request) as conn:
+        return search_offers(conn, filters, sort, limit, cursor)
 
 
 @router.get(
@@ -71,35 +76,51 @@ def offers_page(
     responses={404: {"model": ErrorOut, "description": "Unknown offer"}, **ERRORS},
     tags=["offers"],
 )
-def offer_detail(conn: Conn, offer_id: Annotated[str, Path(min_length=1, max_length=40)]) -> Any:
+def offer_detail(
+    request: Request, offer_id: Annotated[str, Path(min_length=1, max_length=40)]
+) -> Any:
     """One consolidated offer with its postings (each source's URL)."""
-    record = get_offer(conn, offer_id) if "\x00" not in offer_id else None
+    record = None
+    if "\x00" not in offer_id:
+        with connection(request) as conn:
+            record = get_offer(conn, offer_id)
     if record is None:
         raise ApiError(404, "not_found", f"no offer {offer_id[:40]!r}")
     return record
 
 
 @router.get("/facets", response_model=Facets, responses=ERRORS, tags=["offers"])
-def facets(request: Request, conn: Conn, filters: Filters) -> Any:
+def facets(request: Request, filters: Filters) -> Any:
     """Counts per contract type, working time, remote, region, source and salary band."""
+
+    def compute() -> Any:
+        with connection(request) as conn:
+            return compute_facets(conn, filters)
+
     cache: TtlCache = request.app.state.facet_cache
-    return cache.get_or_compute(filters, lambda: compute_facets(conn, filters), _version(request))
+    return cache.get_or_compute(filters, compute, _version(request))
 
 
 @router.get("/sources", response_model=list[SourceOut], responses=ERRORS, tags=["sources"])
-def sources(request: Request, conn: Conn) -> Any:
+def sources(request: Request) -> Any:
     """The sources with their open offers and health (from their last crawl runs)."""
+
+    def compute() -> Any:
+        with connection(request) as conn:
+            return list_sources(conn)
+
     cache: TtlCache = request.app.state.source_cache
-    return cache.get_or_compute("sources", lambda: list_sources(conn), _version(request))
+    return cache.get_or_compute("sources", compute, _version(request))
 
 
 @router.get("/healthz", response_model=Health, responses=ERRORS, tags=["health"])
-def healthz(conn: Conn) -> Any:
+def healthz(request: Request) -> Any:
     """Liveness, and whether the store answers."""
-    conn.execute(text("SELECT 1"))
-    revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    with connection(request) as conn:
+        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        database = conn.dialect.name
     return {
         "status": "ok" if revision == migrate.head_revision() else "schema_mismatch",
-        "database": conn.dialect.name,
+        "database": database,
         "schema_revision": revision,
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -18,8 +20,10 @@ def alembic_config() -> Config:
     return config
 
 
+@cache
 def head_revision() -> str | None:
-    """The newest migration shipped with this version of the code."""
+    """The newest migration shipped with this version of the code (read once: the scripts are
+    part of the installed code, and parsing them costs milliseconds, e.g. on every /healthz)."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
