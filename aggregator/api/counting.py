@@ -10,10 +10,14 @@ without counting.
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, literal, select
+from sqlalchemy import Connection, Select, bindparam, func, literal, select
 
-from aggregator.api.fulltext import TextMatch, restrict
+from aggregator.api.filters import Where, where_clauses
+from aggregator.api.fulltext import TextMatch, match_sql, restrict
 from aggregator.api.tables import offers, offers_search
 
 COUNT_CAP = 10_000
@@ -23,22 +27,41 @@ SURELY_ABOVE = {"sqlite": 1.5, "postgresql": 3.0}
 Total = tuple[int, str]
 
 
-def count_matches(
-    conn: Connection, where: list[ColumnElement[bool]], match: TextMatch | None
-) -> Total:
-    """Exact count up to :data:`COUNT_CAP`, else ``COUNT_CAP`` marked as a lower bound."""
+@lru_cache(maxsize=256)
+def _capped_count(
+    where_shape: tuple[str, ...], match_shape: tuple[Hashable, ...] | None, dialect: str
+) -> Select[Any]:
     inner = select(literal(1)).select_from(offers)
-    if match is not None:
-        inner = restrict(inner, match)
-    capped = inner.where(*where).limit(COUNT_CAP + 1).subquery()
-    found = conn.execute(select(func.count()).select_from(capped)).scalar_one()
+    if match_shape is not None:
+        inner = restrict(inner, match_shape)
+    capped = inner.where(*where_clauses(where_shape, dialect)).limit(COUNT_CAP + 1).subquery()
+    return select(func.count()).select_from(capped)
+
+
+def count_matches(conn: Connection, where: Where, match: TextMatch | None) -> Total:
+    """Exact count up to :data:`COUNT_CAP`, else ``COUNT_CAP`` marked as a lower bound."""
+    statement = _capped_count(where.shape, match.shape if match else None, conn.dialect.name)
+    params = {**where.params, **(match.params if match else {})}
+    found = conn.execute(statement, params).scalar_one()
     return (COUNT_CAP, "gte") if found > COUNT_CAP else (found, "eq")
+
+
+@lru_cache(maxsize=64)
+def _fts_counts(match_shape: tuple[Hashable, ...]) -> tuple[Select[Any], Select[Any]]:
+    """SQLite: FTS matches at or above the window's edge, and every FTS match up to a limit."""
+    fts = select(literal(1)).select_from(offers_search).where(match_sql(match_shape).condition)
+    recent = fts.where(offers_search.c.rowid >= bindparam("edge")).subquery()
+    every = fts.limit(bindparam("enough")).subquery()
+    return (
+        select(func.count()).select_from(recent),
+        select(func.count()).select_from(every),
+    )
 
 
 def estimated_matches(
     conn: Connection,
     match: TextMatch,
-    where: list[ColumnElement[bool]],
+    where: Where,
     window: int,
     edge: int | str | None,
     enough: float | None = None,
@@ -52,29 +75,28 @@ def estimated_matches(
     PostgreSQL: the planner's row estimate (the tsquery is a constant it can look up).
     """
     if isinstance(edge, int):
-        fts = select(literal(1)).select_from(offers_search).where(match.condition)
-        recent = conn.execute(
-            select(func.count()).select_from(fts.where(offers_search.c.rowid >= edge).subquery())
-        ).scalar_one()
+        recent_sql, every_sql = _fts_counts(match.shape)
+        recent = conn.execute(recent_sql, {**match.params, "edge": edge}).scalar_one()
         rate = window / max(recent, 1)
-        if enough is not None:
-            fts = fts.limit(math.ceil(enough / rate) + 1)
-        every = conn.execute(select(func.count()).select_from(fts.subquery())).scalar_one()
+        limit = -1 if enough is None else math.ceil(enough / rate) + 1  # -1: no limit
+        every = conn.execute(every_sql, {**match.params, "enough": limit}).scalar_one()
         return float(every * rate)
     if conn.dialect.name != "postgresql":
         return 0.0
-    statement = select(literal(1)).select_from(match.source).where(match.condition, *where)
-    compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    sql = match_sql(match.shape)
+    statement = (
+        select(literal(1))
+        .select_from(sql.source)
+        .where(sql.condition, *where_clauses(where.shape, conn.dialect.name))
+    )
+    bound = statement.params({**where.params, **match.params})
+    compiled = bound.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     plan = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar_one()
     return float(plan[0]["Plan"]["Plan Rows"])
 
 
 def window_total(
-    conn: Connection,
-    match: TextMatch,
-    where: list[ColumnElement[bool]],
-    window: int,
-    edge: int | str | None,
+    conn: Connection, match: TextMatch, where: Where, window: int, edge: int | str | None
 ) -> Total | None:
     """ "At least COUNT_CAP" when a full window's estimate is far above it, else None (count)."""
     threshold = SURELY_ABOVE.get(conn.dialect.name, 3.0) * COUNT_CAP

@@ -15,12 +15,23 @@ Like France Travail's ``filtresPossibles``: contract type, working time, remote,
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, case, func, literal, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Connection,
+    case,
+    func,
+    literal,
+    select,
+    union_all,
+)
 
-from aggregator.api.filters import conditions
-from aggregator.api.fulltext import restrict, text_match
+from aggregator.api.filters import where_clauses, where_of
+from aggregator.api.fulltext import match_sql, restrict, text_match
 from aggregator.api.params import SearchFilters
 from aggregator.api.summary import COLUMN_FACETS, bands_are_whole_thousands, salary_bands
 from aggregator.api.summary import summary_facets as _summary
@@ -56,18 +67,18 @@ def _unfiltered(filters: SearchFilters) -> bool:
     return filters == bare and bands_are_whole_thousands()
 
 
-def _sampled_counts(conn: Connection, filters: SearchFilters) -> dict[str, Any]:
-    """One read of (at most FACET_SAMPLE) matching offers, grouped per facet in the database."""
-    words = query_words(filters.q) if filters.q else []
-    where, circle = conditions(filters, conn.dialect.name)
-    match = text_match(conn, words, circle, sampled=True) if words else None
+@lru_cache(maxsize=256)
+def _sample_statement(
+    where_shape: tuple[str, ...], match_shape: tuple[Hashable, ...] | None, dialect: str
+) -> CompoundSelect:
+    """Per shape: (facet, value, n) rows over at most FACET_SAMPLE matches, and the total."""
     columns = [offers.c[name].label(name) for name in COLUMN_FACETS]
     sample = select(*columns, _band_expression().label("salary_band")).select_from(offers)
-    if match is not None:
-        sample = restrict(sample, match)
-        if conn.dialect.name == "sqlite":  # FTS5 yields newest first at no cost
-            sample = sample.order_by(match.recency.desc())
-    rows = sample.where(*where).limit(FACET_SAMPLE).cte("sample")
+    if match_shape is not None:
+        sample = restrict(sample, match_shape)
+        if dialect == "sqlite":  # FTS5 yields newest first at no cost
+            sample = sample.order_by(match_sql(match_shape).recency.desc())
+    rows = sample.where(*where_clauses(where_shape, dialect)).limit(FACET_SAMPLE).cte("sample")
     parts = [
         select(literal(name).label("facet"), rows.c[name].label("value"), func.count().label("n"))
         .select_from(rows)
@@ -75,9 +86,19 @@ def _sampled_counts(conn: Connection, filters: SearchFilters) -> dict[str, Any]:
         for name in FACETS
     ]
     total_part = select(literal("total"), literal(None), func.count()).select_from(rows)
+    return union_all(*parts, total_part)
+
+
+def _sampled_counts(conn: Connection, filters: SearchFilters) -> dict[str, Any]:
+    """One read of (at most FACET_SAMPLE) matching offers, grouped per facet in the database."""
+    words = query_words(filters.q) if filters.q else []
+    where = where_of(filters, conn.dialect.name)
+    match = text_match(conn, words, where.circle, sampled=True) if words else None
+    statement = _sample_statement(where.shape, match.shape if match else None, conn.dialect.name)
+    params = {**where.params, **(match.params if match else {})}
     counts: dict[str, dict[str | None, int]] = {name: {} for name in FACETS}
     total = 0
-    for facet, value, n in conn.execute(union_all(*parts, total_part)):
+    for facet, value, n in conn.execute(statement, params):
         if facet == "total":
             total = int(n)
         else:

@@ -1,18 +1,22 @@
 """SQL conditions for the search filters, shared by the offer list and the facets.
 
-Every value is bound. Places are resolved to the exact values the store holds (see
-:mod:`aggregator.api.places`); a radius is a bounding box the indexes serve (a GiST index on
-``point(longitude, latitude)`` on PostgreSQL, a (latitude, longitude) B-tree on SQLite), refined
-by an equirectangular distance, which is exact to well under 1 % at the radii allowed.
+A request's filters become a :class:`Where`: its *shape* (which conditions apply) and the
+values they bind. The SQL of a shape is built once (:func:`where_clauses`) and reused by every
+request of that shape (docs/api.md, "Statements per shape"). Every value is bound. Places are
+resolved to the exact values the store holds (see :mod:`aggregator.api.places`); a radius is a
+bounding box the indexes serve (a GiST index on ``point(longitude, latitude)`` on PostgreSQL, a
+(latitude, longitude) B-tree on SQLite), refined by an equirectangular distance, which is exact
+to well under 1 % at the radii allowed.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, select
+from sqlalchemy import ColumnElement, Float, and_, bindparam, exists, false, func, select
 
 from aggregator.api.errors import ApiError
 from aggregator.api.params import SearchFilters, StatusFilter
@@ -64,86 +68,159 @@ def circle_of(filters: SearchFilters, place: Place | None) -> Circle | None:
     )
 
 
-def _circle_condition(circle: Circle, dialect: str) -> ColumnElement[bool]:
-    lat, lon = offers.c.latitude, offers.c.longitude
+@dataclass(frozen=True, slots=True)
+class Where:
+    """The filter conditions of a request: which apply (``shape``) and the values they bind."""
+
+    shape: tuple[str, ...]
+    params: dict[str, Any] = field(compare=False)
+    circle: Circle | None = field(default=None, compare=False)
+
+
+def _circle_params(circle: Circle) -> dict[str, float]:
     dlat = circle.radius_km / KM_PER_DEGREE
     cos_lat = max(math.cos(math.radians(circle.latitude)), 0.01)
     dlon = min(circle.radius_km / (KM_PER_DEGREE * cos_lat), 180.0)
+    return {
+        "c_lat": circle.latitude,
+        "c_lon": circle.longitude,
+        "c_lat_lo": circle.latitude - dlat,
+        "c_lat_hi": circle.latitude + dlat,
+        "c_lon_lo": circle.longitude - dlon,
+        "c_lon_hi": circle.longitude + dlon,
+        "c_km_lon": KM_PER_DEGREE * cos_lat,
+        "c_r2": circle.radius_km**2,
+    }
+
+
+def _circle_condition(dialect: str) -> ColumnElement[bool]:
+    """Inside the radius: a bounding box the index serves, refined by the distance."""
+    lat, lon = offers.c.latitude, offers.c.longitude
+    lat_lo, lat_hi = bindparam("c_lat_lo", type_=Float), bindparam("c_lat_hi", type_=Float)
+    lon_lo, lon_hi = bindparam("c_lon_lo", type_=Float), bindparam("c_lon_hi", type_=Float)
     if dialect == "postgresql":
-        box = func.box(
-            func.point(circle.longitude - dlon, circle.latitude - dlat),
-            func.point(circle.longitude + dlon, circle.latitude + dlat),
-        )
+        box = func.box(func.point(lon_lo, lat_lo), func.point(lon_hi, lat_hi))
         in_box: ColumnElement[bool] = and_(
             lat.is_not(None), lon.is_not(None), func.point(lon, lat).op("<@")(box)
         )
     else:
-        in_box = and_(
-            lat.between(circle.latitude - dlat, circle.latitude + dlat),
-            lon.between(circle.longitude - dlon, circle.longitude + dlon),
-        )
-    dy = (lat - circle.latitude) * KM_PER_DEGREE
-    dx = (lon - circle.longitude) * (KM_PER_DEGREE * cos_lat)
-    return and_(in_box, dx * dx + dy * dy <= circle.radius_km**2)
+        in_box = and_(lat.between(lat_lo, lat_hi), lon.between(lon_lo, lon_hi))
+    dy = (lat - bindparam("c_lat")) * KM_PER_DEGREE
+    dx = (lon - bindparam("c_lon")) * bindparam("c_km_lon")
+    return and_(in_box, dx * dx + dy * dy <= bindparam("c_r2"))
 
 
-def _place_condition(place: Place) -> ColumnElement[bool]:
-    parts: list[ColumnElement[bool]] = []
+def _place_params(place: Place) -> tuple[list[str], dict[str, Any]]:
+    shape: list[str] = []
+    params: dict[str, Any] = {}
     if place.cities:
-        parts.append(offers.c.city.in_(place.cities))
+        shape.append("place_cities")
+        params["p_cities"] = list(place.cities)
     if place.postal_prefix:
         prefix = place.postal_prefix
-        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-        parts.append(and_(offers.c.postal_code >= prefix, offers.c.postal_code < upper))
+        shape.append("place_postal")
+        params["p_postal_lo"] = prefix
+        params["p_postal_hi"] = prefix[:-1] + chr(ord(prefix[-1]) + 1)
     if place.regions:
-        parts.append(offers.c.region.in_(place.regions))
+        shape.append("place_regions")
+        params["p_regions"] = list(place.regions)
     if place.country:
-        parts.append(offers.c.country == place.country)
-    return and_(*parts) if parts else false()
+        shape.append("place_country")
+        params["p_country"] = place.country
+    return shape or ["place_nothing"], params
 
 
-def conditions(
-    filters: SearchFilters, dialect: str
-) -> tuple[list[ColumnElement[bool]], Circle | None]:
-    """The WHERE conditions for ``filters`` (without full text), and the radius search if any."""
-    where: list[ColumnElement[bool]] = []
+def where_of(filters: SearchFilters, dialect: str) -> Where:
+    """The conditions for ``filters`` (without full text), and the radius search if any."""
+    shape: list[str] = []
+    params: dict[str, Any] = {}
     if filters.status is not StatusFilter.ANY:
-        where.append(offers.c.status == filters.status.value)
+        shape.append("status")
+        params["f_status"] = filters.status.value
     place = _place(filters)
     circle = circle_of(filters, place)
-    around_place = circle is not None and filters.lat is None
     if circle is not None:
-        where.append(_circle_condition(circle, dialect))
-    if place is not None and not around_place:
-        where.append(_place_condition(place))
+        shape.append("circle")
+        params.update(_circle_params(circle))
+    if place is not None and not (circle is not None and filters.lat is None):
+        place_shape, place_params = _place_params(place)
+        shape.extend(place_shape)
+        params.update(place_params)
     if filters.country:
-        where.append(offers.c.country == filters.country)
+        shape.append("country")
+        params["f_country"] = filters.country
     for name in ("contract_type", "working_time", "remote"):
         values: tuple[Any, ...] = getattr(filters, name)
         if values:
-            where.append(offers.c[name].in_([v.value for v in values]))
+            shape.append(name)
+            params[f"f_{name}"] = [v.value for v in values]
     if filters.salary_min is not None:
-        where.append(offers.c.salary_year_max >= filters.salary_min)
+        shape.append("salary_min")
+        params["f_salary_min"] = filters.salary_min
     if filters.posted_since is not None:
-        where.append(offers.c.listed_at >= filters.posted_since)
+        shape.append("posted_since")
+        params["f_posted_since"] = filters.posted_since
     if filters.company:
-        wanted = (
+        shape.append("company")
+        params["f_company"] = (
             filters.company.translate(_ASCII_LOWER)
             if dialect == "sqlite"
             else filters.company.lower()
         )
-        where.append(func.lower(offers.c.company) == wanted)
     if filters.source:
-        where.append(
-            exists(
-                select(1)
-                .select_from(
-                    offer_postings.join(postings, postings.c.id == offer_postings.c.posting_id)
-                )
-                .where(
-                    offer_postings.c.offer_id == offers.c.offer_id,
-                    postings.c.source.in_(filters.source),
-                )
-            )
+        shape.append("source")
+        params["f_source"] = list(filters.source)
+    return Where(tuple(shape), params, circle)
+
+
+def _source_condition() -> ColumnElement[bool]:
+    """Any of the offer's postings comes from one of the sources."""
+    return exists(
+        select(1)
+        .select_from(offer_postings.join(postings, postings.c.id == offer_postings.c.posting_id))
+        .where(
+            offer_postings.c.offer_id == offers.c.offer_id,
+            postings.c.source.in_(bindparam("f_source", expanding=True)),
         )
-    return where, circle
+    )
+
+
+def _condition(name: str, dialect: str) -> ColumnElement[bool]:
+    """The SQL of one condition of a shape, its values left as named parameters."""
+    match name:
+        case "status":
+            return offers.c.status == bindparam("f_status")
+        case "circle":
+            return _circle_condition(dialect)
+        case "place_cities":
+            return offers.c.city.in_(bindparam("p_cities", expanding=True))
+        case "place_postal":
+            return and_(
+                offers.c.postal_code >= bindparam("p_postal_lo"),
+                offers.c.postal_code < bindparam("p_postal_hi"),
+            )
+        case "place_regions":
+            return offers.c.region.in_(bindparam("p_regions", expanding=True))
+        case "place_country":
+            return offers.c.country == bindparam("p_country")
+        case "place_nothing":
+            return false()
+        case "country":
+            return offers.c.country == bindparam("f_country")
+        case "contract_type" | "working_time" | "remote":
+            return offers.c[name].in_(bindparam(f"f_{name}", expanding=True))
+        case "salary_min":
+            return offers.c.salary_year_max >= bindparam("f_salary_min")
+        case "posted_since":
+            return offers.c.listed_at >= bindparam("f_posted_since")
+        case "company":
+            return func.lower(offers.c.company) == bindparam("f_company")
+        case "source":
+            return _source_condition()
+    raise ValueError(f"unknown filter condition {name!r}")
+
+
+@lru_cache(maxsize=512)
+def where_clauses(shape: tuple[str, ...], dialect: str) -> tuple[ColumnElement[bool], ...]:
+    """The WHERE conditions of a shape (built once per shape and dialect)."""
+    return tuple(_condition(name, dialect) for name in shape)

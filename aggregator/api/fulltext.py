@@ -5,11 +5,14 @@ Both backends receive only words made by :func:`aggregator.store.search_text.que
 one of its forms (the word itself or its French, English or German stem); the score is higher
 for better matches on both backends:
 
-- SQLite: FTS5 ``MATCH`` over ``offers_search`` (stemmed in Python), scored by ``-bm25`` with
-  the title weighing ten times the body; FTS5 walks matches newest stored first (rowid order).
-  Words are matched in the title and body columns only; a radius search also requires one of the
-  grid cells covering its circle in the ``search_place`` column (weight 0: cells never add
-  to a score), see :mod:`aggregator.api.geocells`;
+- SQLite: FTS5 ``MATCH`` over ``offers_search`` (stemmed in Python); FTS5 walks matches newest
+  stored first (rowid order). Words are matched in the title and body columns only; a radius
+  search also requires one of the grid cells covering its circle in the ``search_place``
+  column, see :mod:`aggregator.api.geocells`. The score (:func:`title_score`) is read from the
+  offer's stemmed title, not from FTS5's ``bm25``: ``bm25`` first reads the whole doclist of
+  every query term to weigh it (a common word's 90,000 entries on every query), and with
+  ``detail=column`` it re-tokenizes each scored offer's title and body to count occurrences,
+  about 9 µs an offer; together they were most of a keyword search's cost;
 - PostgreSQL: ``search_vector @@ tsquery`` (GIN), scored by ``ts_rank`` with weights
   title A, company/city/region B, description D. The tsquery is built by the server from bound
   words in a first tiny statement and bound as a constant in the search itself, so the planner
@@ -24,7 +27,9 @@ for better matches on both backends:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -35,9 +40,11 @@ from sqlalchemy import (
     Select,
     Text,
     bindparam,
+    case,
     cast,
     func,
     literal_column,
+    or_,
     select,
 )
 from sqlalchemy.dialects.postgresql import TSQUERY
@@ -50,10 +57,25 @@ from aggregator.store.search_text import STEMMED_LANGUAGES, expansions
 SelectT = TypeVar("SelectT", bound=Select[Any])
 _PG_CONFIGS = ("simple", *STEMMED_LANGUAGES.values())
 TITLE_WEIGHT = 10.0
+# a title hit weighs TITLE_WEIGHT * (1 + K) / (words in the title + K): the full weight for a
+# one-word title, half of it at 7 words ("Développeur" before "Développeur full stack ...")
+TITLE_LENGTH_K = 3.0
 
 
 @dataclass(frozen=True, slots=True)
 class TextMatch:
+    """A request's full-text match: its shape (which SQL it needs) and the values it binds.
+
+    The SQL is :func:`match_sql` of the shape, built once per shape; ``params`` go with every
+    statement that uses it.
+    """
+
+    shape: tuple[Hashable, ...]
+    params: dict[str, Any] = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchSql:
     """How to restrict offers to matching ones, score them, and walk them newest first.
 
     ``recency`` is the column matches are windowed on (descending): FTS5's rowid on SQLite
@@ -79,27 +101,50 @@ def fts5_expression(words: list[str], cells: list[str] | None = None) -> str:
     return expression
 
 
+def title_score(forms_per_word: tuple[int, ...]) -> ColumnElement[float]:
+    """Relevance on SQLite: per query word, the title weight when the offer's stemmed title
+    holds one of its forms (bound as ``tw<word>_<form>``, space-padded), less for a longer
+    title, else 1 (the word is in the body).
+
+    Every matching offer holds every word in its title or body, so this orders title matches
+    first, short titles before long ones; ties are broken by the caller.
+    """
+    padded = " " + offers.c.search_title + " "
+    length = func.length(offers.c.search_title)
+    title_words = length - func.length(func.replace(offers.c.search_title, " ", "")) + 1.0
+    weight = TITLE_WEIGHT * (1.0 + TITLE_LENGTH_K) / (title_words + TITLE_LENGTH_K)
+    terms: list[ColumnElement[float]] = []
+    for index, forms in enumerate(forms_per_word):
+        hits = [func.instr(padded, bindparam(f"tw{index}_{n}")) > 0 for n in range(forms)]
+        terms.append(case((or_(*hits), weight), else_=1.0))
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
 def _sqlite(words: list[str], circle: Circle | None) -> TextMatch:
-    fts_rowid = offers_search.c.rowid
     cells = covering_cells(circle.latitude, circle.longitude, circle.radius_km) if circle else None
-    condition = literal_column("offers_search").op("MATCH")(
-        bindparam("fts_query", fts5_expression(words, cells), type_=Text)
-    )
-    score = -literal_column(f"bm25(offers_search, {TITLE_WEIGHT}, 1.0, 0.0)", Float)
-    source = offers_search.join(offers, literal_column("offers.rowid") == fts_rowid)
-    return TextMatch(source=source, condition=condition, score=score, recency=fts_rowid)
-
-
-def _word_forms(words: list[str]) -> list[list[ColumnElement[Any]]]:
-    """Per word, its ``plainto_tsquery`` in every configuration (the word bound once)."""
-    out: list[list[ColumnElement[Any]]] = []
+    params: dict[str, Any] = {"fts_query": fts5_expression(words, cells)}
+    forms_per_word = []
     for index, word in enumerate(words):
-        param = bindparam(f"w{index}", word, type_=Text)
+        forms = expansions(word)
+        forms_per_word.append(len(forms))
+        params.update({f"tw{index}_{n}": f" {form} " for n, form in enumerate(forms)})
+    return TextMatch(("sqlite", tuple(forms_per_word)), params)
+
+
+def _word_forms(words: int) -> list[list[ColumnElement[Any]]]:
+    """Per word, its ``plainto_tsquery`` in every configuration (the word bound once as
+    ``w<index>``)."""
+    out: list[list[ColumnElement[Any]]] = []
+    for index in range(words):
+        param = bindparam(f"w{index}", type_=Text)
         out.append([func.plainto_tsquery(literal_column(f"'{cfg}'"), param) for cfg in _PG_CONFIGS])
     return out
 
 
-def tsquery(words: list[str]) -> ColumnElement[Any]:
+def tsquery(words: int) -> ColumnElement[Any]:
     """A tsquery: AND over words of (OR over configurations of ``plainto_tsquery``)."""
     groups: list[ColumnElement[Any]] = []
     for forms in _word_forms(words):
@@ -113,14 +158,27 @@ def tsquery(words: list[str]) -> ColumnElement[Any]:
     return combined
 
 
+@lru_cache(maxsize=16)
+def _tsquery_text(words: int) -> Select[Any]:
+    return select(cast(tsquery(words), Text))
+
+
+@lru_cache(maxsize=16)
+def _forms_texts(words: int) -> Select[Any]:
+    return select(*(cast(f, Text) for fs in _word_forms(words) for f in fs))
+
+
+def _bound_words(words: list[str]) -> dict[str, str]:
+    return {f"w{index}": word for index, word in enumerate(words)}
+
+
 def distinct_forms(conn: Connection, words: list[str]) -> str:
     """The tsquery text of :func:`tsquery` with each word's distinct forms once (same matches).
 
     A word that is a stop word in a configuration has no form there; one with no form at all
     is left out, as ``plainto_tsquery`` leaves it out of :func:`tsquery`.
     """
-    per_word = _word_forms(words)
-    texts = list(conn.execute(select(*(cast(f, Text) for fs in per_word for f in fs))).one())
+    texts = list(conn.execute(_forms_texts(len(words)), _bound_words(words)).one())
     groups = []
     for start in range(0, len(texts), len(_PG_CONFIGS)):
         distinct = [t for t in dict.fromkeys(texts[start : start + len(_PG_CONFIGS)]) if t]
@@ -129,17 +187,38 @@ def distinct_forms(conn: Connection, words: list[str]) -> str:
     return " & ".join(f"( {group} )" for group in groups)
 
 
+def search_tsquery(conn: Connection, words: list[str]) -> str:
+    """The text of :func:`tsquery` for ``words``, built by the server (its stemmers and stop
+    words), with every configuration's form, repeats included."""
+    text: str = conn.execute(_tsquery_text(len(words)), _bound_words(words)).scalar_one()
+    return text
+
+
 def _postgres(conn: Connection, words: list[str], sampled: bool) -> TextMatch:
-    if sampled:
-        built = distinct_forms(conn, words)
-    else:
-        built = conn.execute(select(cast(tsquery(words), Text))).scalar_one()
-    query = cast(bindparam("tsq", built, type_=Text), TSQUERY)
+    built = distinct_forms(conn, words) if sampled else search_tsquery(conn, words)
+    return TextMatch(("postgresql",), {"tsq": built})
+
+
+@lru_cache(maxsize=64)
+def match_sql(shape: tuple[Hashable, ...]) -> MatchSql:
+    """The SQL of a match shape (built once per shape)."""
+    if shape[0] == "sqlite":
+        fts_rowid = offers_search.c.rowid
+        condition = literal_column("offers_search").op("MATCH")(bindparam("fts_query", type_=Text))
+        forms_per_word: tuple[int, ...] = shape[1]  # type: ignore[assignment]
+        return MatchSql(
+            source=offers_search.join(offers, literal_column("offers.rowid") == fts_rowid),
+            condition=condition,
+            score=title_score(forms_per_word),
+            recency=fts_rowid,
+        )
+    query = cast(bindparam("tsq", type_=Text), TSQUERY)
     vector: ColumnElement[Any] = literal_column("offers.search_vector")
-    condition: ColumnElement[bool] = vector.op("@@")(query)
     # ts_rank is a real: as double precision, the cursor's copy compares equal to it
     score: ColumnElement[float] = cast(func.ts_rank(vector, query), Float)
-    return TextMatch(source=offers, condition=condition, score=score, recency=offers.c.listed_at)
+    return MatchSql(
+        source=offers, condition=vector.op("@@")(query), score=score, recency=offers.c.listed_at
+    )
 
 
 def text_match(
@@ -155,6 +234,7 @@ def text_match(
     return _postgres(conn, words, sampled)
 
 
-def restrict(query: SelectT, match: TextMatch) -> SelectT:
-    """``query`` (over ``offers``) limited to matching offers."""
-    return query.select_from(match.source).where(match.condition)
+def restrict(query: SelectT, match_shape: tuple[Hashable, ...]) -> SelectT:
+    """``query`` (over ``offers``) limited to the offers a match of ``match_shape`` finds."""
+    sql = match_sql(match_shape)
+    return query.select_from(sql.source).where(sql.condition)

@@ -11,15 +11,29 @@ window (about RANK_WINDOW offers), as in search engines: sort by date to walk ev
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Float,
+    Select,
+    String,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+)
 
 from aggregator.api.cursor import Cursor
 from aggregator.api.errors import ApiError
-from aggregator.api.fulltext import TextMatch
+from aggregator.api.filters import Where, where_clauses
+from aggregator.api.fulltext import MatchSql, TextMatch, match_sql
 from aggregator.api.tables import offers
 from aggregator.export import iso
 
@@ -36,10 +50,10 @@ class RankedPage:
     matches: int | None = None
 
 
-def _edge_condition(match: TextMatch, edge: int | str) -> ColumnElement[bool]:
-    """Matches at or above the window's oldest edge (ties on ``listed_at`` broken by id)."""
+def _edge_params(edge: int | str) -> dict[str, Any]:
+    """The window's oldest edge as parameters: FTS5's rowid, or ``listed_at|offer_id``."""
     if isinstance(edge, int):
-        return match.recency >= edge
+        return {"edge": edge}
     listed, _, offer_id = edge.partition("|")
     try:
         at: datetime | None = datetime.fromisoformat(listed)
@@ -47,26 +61,32 @@ def _edge_condition(match: TextMatch, edge: int | str) -> ColumnElement[bool]:
         at = None
     if at is None or at.tzinfo is None or not offer_id:
         raise ApiError(422, "invalid_cursor", "cursor: bad window; start again")
-    return or_(match.recency > at, and_(match.recency == at, offers.c.offer_id >= offer_id))
+    return {"edge_at": at, "edge_id": offer_id}
 
 
-def ranked_page(
-    conn: Connection,
-    match: TextMatch,
-    where: list[ColumnElement[bool]],
-    columns: list[ColumnElement[Any]],
-    limit: int,
-    cursor: Cursor | None,
-    after_score: float | None,
-    *,
-    count_all: bool = False,
-) -> RankedPage:
-    """One page by relevance (score desc, offer_id desc) within the window.
+def _edge_condition(match: MatchSql, by_rowid: bool) -> ColumnElement[bool]:
+    """Matches at or above the window's oldest edge (ties on ``listed_at`` broken by id)."""
+    if by_rowid:
+        return match.recency >= bindparam("edge")
+    at = bindparam("edge_at", type_=offers.c.listed_at.type)
+    return or_(
+        match.recency > at,
+        and_(match.recency == at, offers.c.offer_id >= bindparam("edge_id")),
+    )
 
-    ``count_all``: also count every match in the same statement (``matches``), for plans that
-    read every match anyway to sort them (a bitmap scan), where a separate count would read
-    them all a second time.
-    """
+
+@lru_cache(maxsize=512)
+def _ranked_statement(
+    where_shape: tuple[str, ...],
+    match_shape: tuple[Hashable, ...],
+    dialect: str,
+    columns: tuple[ColumnElement[Any], ...],
+    edge: str | None,
+    after: bool,
+    count_all: bool,
+) -> Select[Any]:
+    """The one statement of a relevance page, per shape (``edge``: None, "rowid" or "listed")."""
+    match = match_sql(match_shape)
     counted = [func.count().over().label("matches")] if count_all else []
     query = (
         select(
@@ -76,15 +96,14 @@ def ranked_page(
             *counted,
         )
         .select_from(match.source)
-        .where(match.condition, *where)
+        .where(match.condition, *where_clauses(where_shape, dialect))
     )
-    if cursor is not None and cursor.window is not None:
-        query = query.where(_edge_condition(match, cursor.window))
+    if edge is not None:
+        query = query.where(_edge_condition(match, edge == "rowid"))
     order = [match.recency.desc()]
-    if conn.dialect.name != "sqlite":
+    if dialect != "sqlite":
         order.append(offers.c.offer_id.desc())
-    cap = RANK_WINDOW if cursor is None else 2 * RANK_WINDOW
-    window = query.order_by(*order).limit(cap).cte("ranked_window")
+    window = query.order_by(*order).limit(bindparam("cap")).cte("ranked_window")
     oldest = select(window).order_by(window.c.recency, window.c.wid).limit(1).subquery("oldest")
     page = select(
         window.c.wid,
@@ -94,15 +113,18 @@ def ranked_page(
         select(oldest.c.recency).scalar_subquery().label("edge_at"),
         select(oldest.c.wid).scalar_subquery().label("edge_id"),
     )
-    if cursor is not None and after_score is not None:
+    if after:
+        score = bindparam("after_score", type_=Float)
+        offer_id = bindparam("after_id", type_=String)
         page = page.where(
-            or_(
-                window.c.score < after_score,
-                and_(window.c.score == after_score, window.c.wid < cursor.offer_id),
-            )
+            or_(window.c.score < score, and_(window.c.score == score, window.c.wid < offer_id))
         )
-    top = page.order_by(window.c.score.desc(), window.c.wid.desc()).limit(limit + 1).subquery()
-    final = (
+    top = (
+        page.order_by(window.c.score.desc(), window.c.wid.desc())
+        .limit(bindparam("page_limit"))
+        .subquery()
+    )
+    return (
         select(
             *columns,
             top.c.score,
@@ -114,7 +136,45 @@ def ranked_page(
         .select_from(top.join(offers, offers.c.offer_id == top.c.wid))
         .order_by(top.c.score.desc(), top.c.wid.desc())
     )
-    rows = list(conn.execute(final))
+
+
+def ranked_page(
+    conn: Connection,
+    match: TextMatch,
+    where: Where,
+    columns: tuple[ColumnElement[Any], ...],
+    limit: int,
+    cursor: Cursor | None,
+    after_score: float | None,
+    *,
+    count_all: bool = False,
+) -> RankedPage:
+    """One page by relevance (score desc, offer_id desc) within the window.
+
+    ``columns`` must be the same tuple from page to page (statements are kept per shape).
+    ``count_all``: also count every match in the same statement (``matches``), for plans that
+    read every match anyway to sort them (a bitmap scan), where a separate count would read
+    them all a second time.
+    """
+    params: dict[str, Any] = {
+        **where.params,
+        **match.params,
+        "cap": RANK_WINDOW if cursor is None else 2 * RANK_WINDOW,
+        "page_limit": limit + 1,
+    }
+    edge_kind = None
+    if cursor is not None and cursor.window is not None:
+        edge_params = _edge_params(cursor.window)
+        params.update(edge_params)
+        edge_kind = "rowid" if "edge" in edge_params else "listed"
+    after = cursor is not None and after_score is not None
+    if after:
+        assert cursor is not None
+        params.update(after_score=after_score, after_id=cursor.offer_id)
+    statement = _ranked_statement(
+        where.shape, match.shape, conn.dialect.name, columns, edge_kind, after, count_all
+    )
+    rows = list(conn.execute(statement, params))
     if not rows:
         return RankedPage(rows=[], window=0, edge=cursor.window if cursor else None)
     first = rows[0]

@@ -9,15 +9,17 @@ is exact up to its cap, exact from the store's counters when nothing filters, el
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import datetime
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, func, or_, select
 
 from aggregator.api.counting import COUNT_CAP, Total, count_matches, window_total
 from aggregator.api.cursor import Cursor, decode_cursor, encode_cursor, query_digest
 from aggregator.api.errors import ApiError
-from aggregator.api.filters import Circle, conditions
+from aggregator.api.filters import Circle, Where, where_clauses, where_of
 from aggregator.api.fulltext import TextMatch, restrict, text_match
 from aggregator.api.params import SearchFilters, Sort
 from aggregator.api.ranking import RANK_WINDOW, ranked_page
@@ -64,12 +66,13 @@ def _as_datetime(value: Any) -> datetime | None:
     return parsed if parsed is not None and parsed.tzinfo is not None else None
 
 
-def _after(sort: Sort, key: ColumnElement[Any], cursor: Cursor) -> ColumnElement[bool]:
-    """Rows strictly after the cursor in (key desc nulls last, offer_id desc) order."""
-    value = _cursor_value(sort, cursor.value)
-    later_id = offers.c.offer_id < cursor.offer_id
-    if value is None:
+def _after(sort: Sort, key: ColumnElement[Any], null_key: bool) -> ColumnElement[bool]:
+    """Rows strictly after the cursor (``after_key``, ``after_id``) in (key desc nulls last,
+    offer_id desc) order; ``null_key``: the cursor's key is null (salary unknown)."""
+    later_id = offers.c.offer_id < bindparam("after_id")
+    if null_key:
         return and_(key.is_(None), later_id)
+    value = bindparam("after_key", type_=key.type)
     after = or_(key < value, and_(key == value, later_id))
     return or_(after, key.is_(None)) if sort is Sort.SALARY else after
 
@@ -94,32 +97,59 @@ def _summary(row: Any, circle: Circle | None, score: float | None) -> dict[str, 
     return record
 
 
-def _columns() -> list[ColumnElement[Any]]:
+@cache
+def _columns() -> tuple[ColumnElement[Any], ...]:
+    """The summary columns (one tuple for the process: statements are kept per shape)."""
     snippet = func.substr(offers.c.description, 1, SNIPPET_CHARS).label("snippet")
-    return [*(offers.c[name] for name in SUMMARY_COLUMNS), snippet]
+    return (*(offers.c[name] for name in SUMMARY_COLUMNS), snippet)
+
+
+@lru_cache(maxsize=512)
+def _keyset_statement(
+    sort: Sort,
+    where_shape: tuple[str, ...],
+    match_shape: tuple[Hashable, ...] | None,
+    dialect: str,
+    cursor: str | None,
+) -> Select[Any]:
+    """A page by date or salary, per shape (``cursor``: None, "key" or "null")."""
+    key = _sort_key(sort)
+    query = select(*_columns(), key.label("sort_key")).select_from(offers)
+    if match_shape is not None:
+        query = restrict(query, match_shape)
+    page_where = list(where_clauses(where_shape, dialect))
+    if cursor is not None:
+        page_where.append(_after(sort, key, cursor == "null"))
+    order = key.desc().nulls_last() if sort is Sort.SALARY else key.desc()
+    return (
+        query.where(*page_where)
+        .order_by(order, offers.c.offer_id.desc())
+        .limit(bindparam("page_limit"))
+    )
 
 
 def _keyset_rows(
-    conn: Connection, sort: Sort, where: list[ColumnElement[bool]], match: TextMatch | None,
-    limit: int, cursor: Cursor | None,
+    conn: Connection, sort: Sort, where: Where, match: TextMatch | None, limit: int,
+    cursor: Cursor | None,
 ) -> list[Any]:  # fmt: skip
     """A page by date or salary (with or without words), read through the sort's index."""
-    key = _sort_key(sort)
-    query = select(*_columns(), key.label("sort_key")).select_from(offers)
+    params: dict[str, Any] = {**where.params, "page_limit": limit + 1}
     if match is not None:
-        query = restrict(query, match)
-    page_where = list(where)
+        params.update(match.params)
+    kind = None
     if cursor is not None:
-        page_where.append(_after(sort, key, cursor))
-    order = key.desc().nulls_last() if sort is Sort.SALARY else key.desc()
-    query = query.where(*page_where).order_by(order, offers.c.offer_id.desc()).limit(limit + 1)
-    return list(conn.execute(query))
+        value = _cursor_value(sort, cursor.value)
+        kind = "null" if value is None else "key"
+        params.update(after_key=value, after_id=cursor.offer_id)
+    statement = _keyset_statement(
+        sort, where.shape, match.shape if match else None, conn.dialect.name, kind
+    )
+    return list(conn.execute(statement, params))
 
 
 def _total(
-    conn: Connection, filters: SearchFilters, where: list[ColumnElement[bool]],
-    match: TextMatch | None,
-) -> Total:  # fmt: skip
+    conn: Connection, filters: SearchFilters, where: Where, match: TextMatch | None
+) -> Total:
     if filters == SearchFilters(status=filters.status):
         return offer_total(conn, filters.status), "eq"
     return count_matches(conn, where, match)
@@ -137,7 +167,8 @@ def search_offers(
     sort = effective_sort(sort, words)
     digest = query_digest(filters, sort)
     cursor = decode_cursor(cursor_token, digest) if cursor_token else None
-    where, circle = conditions(filters, conn.dialect.name)
+    where = where_of(filters, conn.dialect.name)
+    circle = where.circle
     match = text_match(conn, words, circle) if words else None
     total = cursor.total if cursor is not None else None
     edge: int | str | None = None
