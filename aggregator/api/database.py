@@ -29,7 +29,7 @@ def _sqlite_read_only(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA query_only=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA cache_size=-65536")
-    cursor.execute("PRAGMA mmap_size=1073741824")
+    cursor.execute("PRAGMA mmap_size=2147418112")  # SQLite's default ceiling (2 GB)
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 
@@ -45,7 +45,12 @@ def _sqlite_engine(path: str) -> Engine:
         )
 
     engine = create_engine(
-        "sqlite://", creator=connect, poolclass=QueuePool, pool_size=8, max_overflow=8
+        "sqlite://",
+        creator=connect,
+        poolclass=QueuePool,
+        pool_size=8,
+        max_overflow=8,
+        pool_use_lifo=True,
     )
     event.listen(engine, "connect", _sqlite_read_only)
     return engine

@@ -93,7 +93,9 @@ def _sampled_counts(conn: Connection, filters: SearchFilters) -> dict[str, Any]:
     """One read of (at most FACET_SAMPLE) matching offers, grouped per facet in the database."""
     words = query_words(filters.q) if filters.q else []
     where = where_of(filters, conn.dialect.name)
-    match = text_match(conn, words, where.circle, sampled=True) if words else None
+    match = None
+    if words:
+        match, where = text_match(conn, words, where, sampled=True)
     statement = _sample_statement(where.shape, match.shape if match else None, conn.dialect.name)
     params = {**where.params, **(match.params if match else {})}
     counts: dict[str, dict[str | None, int]] = {name: {} for name in FACETS}

@@ -49,10 +49,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import TSQUERY
 
-from aggregator.api.filters import Circle
-from aggregator.api.geocells import covering_cells
+from aggregator.api.filters import Where
+from aggregator.api.geocells import Covering, covering
 from aggregator.api.tables import offers, offers_search
-from aggregator.store.search_text import STEMMED_LANGUAGES, expansions
+from aggregator.store.search_text import (
+    STEMMED_LANGUAGES,
+    expansions,
+    filter_tag,
+    salary_tag,
+    salary_tag_is_exact,
+)
 
 SelectT = TypeVar("SelectT", bound=Select[Any])
 _PG_CONFIGS = ("simple", *STEMMED_LANGUAGES.values())
@@ -88,17 +94,70 @@ class MatchSql:
     recency: ColumnElement[Any]
 
 
-def fts5_expression(words: list[str], cells: list[str] | None = None) -> str:
-    """The FTS5 query: every word (each an OR of its quoted forms) in the title or body, and
-    one of ``cells`` in the place column when given."""
-    groups = []
-    for word in words:
-        forms = " OR ".join(f'"{form}"' for form in expansions(word))
-        groups.append(f"({forms})")
-    expression = "{search_title search_body} : (" + " AND ".join(groups) + ")"
+def _any_of(tokens: list[str]) -> str:
+    return "(" + " OR ".join(f'"{token}"' for token in tokens) + ")"
+
+
+def fts5_expression(
+    words: list[str], cells: list[str] | None = None, tags: list[list[str]] | None = None
+) -> str:
+    """The FTS5 query: every word (each an OR of its quoted forms) in the title or body, one
+    of ``cells`` in the place column when given, and one tag of each group of ``tags`` (one
+    group per filter) in the tags column."""
+    groups = " AND ".join(_any_of(expansions(word)) for word in words)
+    expression = "{search_title search_body} : (" + groups + ")"
     if cells:
-        expression += " AND search_place : (" + " OR ".join(f'"{c}"' for c in cells) + ")"
+        expression += " AND search_place : " + _any_of(cells)
+    for group in tags or ():
+        expression += " AND search_tags : " + _any_of(group)
     return expression
+
+
+# filters FTS5 tests as tags of ``offers_search.search_tags`` (migration 0009)
+_FOLDED = ("contract_type", "working_time", "remote")
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """What FTS5 tests of a request's filters (tags, the circle's cells) and what SQL keeps."""
+
+    tags: list[list[str]]
+    cover: Covering | None
+    rest: Where
+
+
+def fold_filters(where: Where) -> Folded:
+    """SQLite: the filters of ``where`` that FTS5 can test (one group of alternative tags per
+    filter, the cells covering the circle), and the conditions left for SQL.
+
+    Tags and cells are indexed for open offers only, so they are used when the search is of
+    open offers, and then the status condition goes too (a match on either is an open offer).
+    A minimum salary between two tag thresholds keeps its SQL condition, which refines the
+    lower threshold's tag; the circle always keeps its exact distance condition.
+    """
+    if where.params.get("f_status") != "open":
+        return Folded([], None, where)
+    groups: list[list[str]] = []
+    kept: list[str] = []
+    for name in where.shape:
+        if name in _FOLDED:
+            value = where.params[f"f_{name}"]
+            values = [value] if isinstance(value, str) else value
+            groups.append([filter_tag(name, v) for v in values])
+        elif name == "salary_min":
+            minimum = where.params["f_salary_min"]
+            tag = salary_tag(minimum)
+            if tag is not None:
+                groups.append([tag])
+            if not salary_tag_is_exact(minimum):
+                kept.append(name)
+        else:
+            kept.append(name)
+    circle = where.circle
+    cover = covering(circle.latitude, circle.longitude, circle.radius_km) if circle else None
+    if groups or cover is not None:
+        kept.remove("status")
+    return Folded(groups, cover, Where(tuple(kept), where.params, circle))
 
 
 def title_score(forms_per_word: tuple[int, ...]) -> ColumnElement[float]:
@@ -123,15 +182,20 @@ def title_score(forms_per_word: tuple[int, ...]) -> ColumnElement[float]:
     return total
 
 
-def _sqlite(words: list[str], circle: Circle | None) -> TextMatch:
-    cells = covering_cells(circle.latitude, circle.longitude, circle.radius_km) if circle else None
-    params: dict[str, Any] = {"fts_query": fts5_expression(words, cells)}
+def _sqlite(words: list[str], where: Where) -> tuple[TextMatch, Where]:
+    folded = fold_filters(where)
+    cells = list(folded.cover.cells) if folded.cover else None
+    params: dict[str, Any] = {"fts_query": fts5_expression(words, cells, folded.tags)}
+    if folded.cover is not None:  # for counting: the inner cells need no distance test
+        inner, edge = folded.cover.inner, folded.cover.edge
+        params["fts_inner"] = fts5_expression(words, list(inner), folded.tags) if inner else None
+        params["fts_edge"] = fts5_expression(words, list(edge), folded.tags) if edge else None
     forms_per_word = []
     for index, word in enumerate(words):
         forms = expansions(word)
         forms_per_word.append(len(forms))
         params.update({f"tw{index}_{n}": f" {form} " for n, form in enumerate(forms)})
-    return TextMatch(("sqlite", tuple(forms_per_word)), params)
+    return TextMatch(("sqlite", tuple(forms_per_word)), params), folded.rest
 
 
 def _word_forms(words: int) -> list[list[ColumnElement[Any]]]:
@@ -199,12 +263,17 @@ def _postgres(conn: Connection, words: list[str], sampled: bool) -> TextMatch:
     return TextMatch(("postgresql",), {"tsq": built})
 
 
+def fts_condition(param: str = "fts_query") -> ColumnElement[bool]:
+    """SQLite: ``offers_search`` matches the FTS5 query bound as ``param``."""
+    return literal_column("offers_search").op("MATCH")(bindparam(param, type_=Text))
+
+
 @lru_cache(maxsize=64)
 def match_sql(shape: tuple[Hashable, ...]) -> MatchSql:
     """The SQL of a match shape (built once per shape)."""
     if shape[0] == "sqlite":
         fts_rowid = offers_search.c.rowid
-        condition = literal_column("offers_search").op("MATCH")(bindparam("fts_query", type_=Text))
+        condition = fts_condition()
         forms_per_word: tuple[int, ...] = shape[1]  # type: ignore[assignment]
         return MatchSql(
             source=offers_search.join(offers, literal_column("offers.rowid") == fts_rowid),
@@ -222,16 +291,19 @@ def match_sql(shape: tuple[Hashable, ...]) -> MatchSql:
 
 
 def text_match(
-    conn: Connection, words: list[str], circle: Circle | None = None, *, sampled: bool = False
-) -> TextMatch:
-    """The backend's matching and scoring for ``words`` (at least one), within ``circle``'s
-    cells on SQLite (the exact radius filter stays in the caller's conditions).
+    conn: Connection, words: list[str], where: Where, *, sampled: bool = False
+) -> tuple[TextMatch, Where]:
+    """The backend's matching and scoring for ``words`` (at least one) under the filters of
+    ``where``, and the conditions left for SQL.
 
-    ``sampled``: the caller reads some matches in no order (facets), not a ranked window.
+    On SQLite FTS5 also takes the cells of ``where``'s circle (the exact radius filter stays
+    in the conditions) and the filters it holds as tags (:func:`fold_tags`); on PostgreSQL
+    every condition stays. ``sampled``: the caller reads some matches in no order (facets),
+    not a ranked window.
     """
     if conn.dialect.name == "sqlite":
-        return _sqlite(words, circle)
-    return _postgres(conn, words, sampled)
+        return _sqlite(words, where)
+    return _postgres(conn, words, sampled), where
 
 
 def restrict(query: SelectT, match_shape: tuple[Hashable, ...]) -> SelectT:

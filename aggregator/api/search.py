@@ -169,7 +169,9 @@ def search_offers(
     cursor = decode_cursor(cursor_token, digest) if cursor_token else None
     where = where_of(filters, conn.dialect.name)
     circle = where.circle
-    match = text_match(conn, words, circle) if words else None
+    match = None
+    if words:
+        match, where = text_match(conn, words, where)
     total = cursor.total if cursor is not None else None
     edge: int | str | None = None
     if sort is Sort.RELEVANCE and match is not None:

@@ -125,3 +125,62 @@ def geo_tokens_sql(latitude: str, longitude: str) -> str:
     ]
     tokens = " || ' ' || ".join(parts)
     return f"(CASE WHEN {latitude} IS NULL OR {longitude} IS NULL THEN '' ELSE {tokens} END)"
+
+
+# Filter tags indexed beside the words (SQLite, migration 0009): the filters the portal uses
+# with keywords (contract type, working time, remote, minimum salary) as tokens of a fourth
+# column, ``search_tags``, so FTS5 intersects them with the words in its inverted index instead
+# of SQL testing each match's offer row. A minimum salary is a cumulative threshold: an offer
+# whose annualized upper amount is 47,000 holds the tags of 5,000 to 45,000. Tags and cells are
+# indexed for open offers only, so a match on any of them is an open offer (the portal's
+# default); a search of closed offers filters in SQL. Changing the tags needs a migration that
+# rebuilds ``offers_search``.
+SALARY_TAG_STEP = 5_000
+SALARY_TAG_TOP = 150_000
+_TAGGED = {"contract_type": "ct", "working_time": "wt", "remote": "rm"}
+
+
+def filter_tag(column: str, value: str) -> str:
+    """The indexed word of a filter value: letters and digits only, so FTS5 keeps it whole."""
+    return _TAGGED[column] + value.replace("_", "")
+
+
+def salary_tag(minimum: float) -> str | None:
+    """The tag of the highest threshold at or below ``minimum`` (None below the first): offers
+    holding it have an annualized upper salary of at least that threshold."""
+    steps = min(int(minimum // SALARY_TAG_STEP), SALARY_TAG_TOP // SALARY_TAG_STEP)
+    return f"sy{steps * SALARY_TAG_STEP // 1000:03d}" if steps > 0 else None
+
+
+def salary_tag_is_exact(minimum: float) -> bool:
+    """Whether the tag of ``minimum`` selects exactly the offers at or above it."""
+    return minimum % SALARY_TAG_STEP == 0 and SALARY_TAG_STEP <= minimum <= SALARY_TAG_TOP
+
+
+def open_only_sql(row: str, tokens: str) -> str:
+    """SQL text of ``tokens`` for an open offer, nothing for another (tags and cells)."""
+    return f"(CASE WHEN {row}.status = 'open' THEN {tokens} ELSE '' END)"
+
+
+def filter_tags_sql(row: str) -> str:
+    """SQL text of an offer's filter tags, from its columns (``row``: ``new``, ``old`` or a
+    table name); the same words as :func:`filter_tag` and :func:`salary_tag`, for an open offer
+    only."""
+    parts = [
+        f"CASE WHEN {row}.{column} IS NULL THEN '' "
+        f"ELSE ' {prefix}' || replace({row}.{column}, '_', '') END"
+        for column, prefix in _TAGGED.items()
+    ]
+    thresholds = "".join(
+        f" sy{amount // 1000:03d}"
+        for amount in range(SALARY_TAG_STEP, SALARY_TAG_TOP + 1, SALARY_TAG_STEP)
+    )
+    width, amount = len(" sy000"), f"{row}.salary_year_max"
+    steps = f"CAST({amount} / {SALARY_TAG_STEP} AS INTEGER)"
+    # thresholds at or below the amount; the division may round up to the next whole step
+    reached = f"({steps} - ({steps} * {SALARY_TAG_STEP} > {amount}))"
+    parts.append(
+        f"CASE WHEN {amount} IS NULL THEN '' ELSE substr('{thresholds}', 1, "
+        f"{width} * max(0, min({reached}, {SALARY_TAG_TOP // SALARY_TAG_STEP}))) END"
+    )
+    return open_only_sql(row, "(" + " || ".join(parts) + ")")

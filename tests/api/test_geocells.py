@@ -9,50 +9,78 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aggregator.api.filters import Circle
-from aggregator.api.geocells import MAX_CELLS, covering_cells
+from aggregator.api.geocells import MAX_CELLS, MAX_TOKENS, covering
 from aggregator.store.search_text import GEO_CELL_DEGREES, geo_cell, geo_token, geo_tokens_sql
 
 
-def _level(cells: list[str] | None) -> int:
-    assert cells
-    return int(cells[0][1 : cells[0].index("x")])
+def _level(token: str) -> int:
+    return int(token[1 : token.index("x")])
+
+
+def _coarsest(lat: float, lon: float, radius: float) -> int:
+    cover = covering(lat, lon, radius)
+    assert cover is not None
+    return _level(cover.cells[0])
 
 
 latitudes = st.floats(min_value=-70, max_value=70, allow_nan=False)
 longitudes = st.floats(min_value=-170, max_value=170, allow_nan=False)
+radii = st.floats(min_value=0.1, max_value=300)
+fractions = st.floats(min_value=0, max_value=1)
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    latitudes,
-    longitudes,
-    st.floats(min_value=0.1, max_value=300),
-    st.floats(min_value=0, max_value=1),
-    st.floats(min_value=0, max_value=2 * math.pi),
-)
+@given(latitudes, longitudes, radii, fractions, st.floats(min_value=0, max_value=2 * math.pi))
 def test_every_point_of_the_circle_is_in_a_covering_cell(
     lat: float, lon: float, radius: float, fraction: float, angle: float
 ) -> None:
-    cells = covering_cells(lat, lon, radius)
-    assert cells is not None and 0 < len(cells) <= MAX_CELLS
-    level = _level(cells)
+    cover = covering(lat, lon, radius)
+    assert cover is not None and 0 < len(cover.cells) <= MAX_CELLS
+    assert 0 < len(cover.inner + cover.edge) <= MAX_TOKENS
+    assert len(set(cover.inner + cover.edge)) == len(cover.inner + cover.edge)
     # a point inside the circle in the exact filter's metric (equirectangular at the centre)
     circle = Circle(lat, lon, radius)
     distance = radius * fraction * 0.999
     point_lat = lat + distance * math.sin(angle) / 111.195
     point_lon = lon + distance * math.cos(angle) / (111.195 * math.cos(math.radians(lat)))
     assert (circle.distance_km(point_lat, point_lon) or 0.0) <= radius
-    assert geo_token(level, *geo_cell(point_lat, point_lon, level)) in cells
+    levels = range(len(GEO_CELL_DEGREES))
+    holding = [geo_token(level, *geo_cell(point_lat, point_lon, level)) for level in levels]
+    assert set(holding) & set(cover.cells)
+    assert set(holding) & set(cover.inner + cover.edge)
+
+
+@settings(max_examples=300, deadline=None)
+@given(latitudes, longitudes, radii, fractions, fractions, st.integers(min_value=0))
+def test_every_point_of_an_inner_cell_is_inside_the_circle(
+    lat: float, lon: float, radius: float, across: float, up: float, pick: int
+) -> None:
+    cover = covering(lat, lon, radius)
+    assert cover is not None
+    if not cover.inner:
+        return
+    token = cover.inner[pick % len(cover.inner)]
+    level, rest = _level(token), token[token.index("x") + 1 :]
+    column, row = (int(part) for part in rest.split("y"))
+    size = GEO_CELL_DEGREES[level]
+    point_lat = (row + up) * size - 90.0
+    point_lon = (column + across) * size - 180.0
+    assert (Circle(lat, lon, radius).distance_km(point_lat, point_lon) or 0.0) <= radius
+
+
+def test_a_circle_is_mostly_covered_by_inner_cells() -> None:
+    cover = covering(45.7677, 4.8354, 30.0)  # Lyon, 30 km
+    assert cover is not None and len(cover.inner) >= 10 and cover.edge
 
 
 def test_small_radius_takes_fine_cells_and_large_radius_coarse_ones() -> None:
-    levels = [_level(covering_cells(45.76, 4.83, radius)) for radius in (2, 10, 30, 100, 300)]
-    assert levels == sorted(levels) and levels[0] == 0 and levels[-1] > levels[2] > 0
+    levels = [_coarsest(45.76, 4.83, radius) for radius in (2, 10, 30, 100, 300)]
+    assert levels == sorted(levels) and levels[0] <= 1 and levels[-1] > levels[2] > 0
 
 
 def test_no_cells_across_the_antimeridian_or_the_poles() -> None:
-    assert covering_cells(0.0, 179.9, 50) is None
-    assert covering_cells(89.9, 0.0, 50) is None
+    assert covering(0.0, 179.9, 50) is None
+    assert covering(89.9, 0.0, 50) is None
 
 
 @settings(max_examples=200, deadline=None)
