@@ -27,6 +27,7 @@ for better matches on both backends:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -49,6 +50,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import TSQUERY
 
+from aggregator.api.cache import TtlCache
 from aggregator.api.filters import Where
 from aggregator.api.geocells import Covering, covering
 from aggregator.api.tables import offers, offers_search
@@ -258,8 +260,17 @@ def search_tsquery(conn: Connection, words: list[str]) -> str:
     return text
 
 
+# the server's tsquery text per (words, sampled): its dictionaries do not change while the API
+# runs, and popular words come back all day (a round trip saved per search)
+_PG_QUERIES = TtlCache(math.inf, size=4096)
+
+
 def _postgres(conn: Connection, words: list[str], sampled: bool) -> TextMatch:
-    built = distinct_forms(conn, words) if sampled else search_tsquery(conn, words)
+    built = _PG_QUERIES.get_or_compute(
+        (tuple(words), sampled),
+        lambda: distinct_forms(conn, words) if sampled else search_tsquery(conn, words),
+        "dictionaries",
+    )
     return TextMatch(("postgresql",), {"tsq": built})
 
 

@@ -79,10 +79,13 @@ class PostgresServer:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_postgres(bindir: Path | None = None, *, durable: bool = False) -> PostgresServer:
+def start_postgres(
+    bindir: Path | None = None, *, durable: bool = False, settings: dict[str, str] | None = None
+) -> PostgresServer:
     """Create and start a cluster with trust authentication on a free loopback port.
 
-    ``durable=False`` (tests) turns fsync off; benchmarks pass ``durable=True``.
+    ``durable=False`` (tests) turns fsync off; benchmarks pass ``durable=True``. ``settings``:
+    more server settings (``shared_buffers``...).
     """
     bindir = bindir or find_bindir()
     if bindir is None:
@@ -104,13 +107,14 @@ def start_postgres(bindir: Path | None = None, *, durable: bool = False) -> Post
         "UTF8",
         "--locale=C.UTF-8",
     )
-    settings = {
+    server_settings = {
         "listen_addresses": "127.0.0.1",
         "port": str(server.port),
         "unix_socket_directories": str(root),
     }
     if not durable:
-        settings.update(fsync="off", full_page_writes="off", synchronous_commit="off")
-    options = " ".join(f"-c {name}={value}" for name, value in settings.items())
+        server_settings.update(fsync="off", full_page_writes="off", synchronous_commit="off")
+    server_settings.update(settings or {})
+    options = " ".join(f"-c {name}={value}" for name, value in server_settings.items())
     server._run("pg_ctl", "start", "-D", str(data), "-w", "-l", str(root / "log"), "-o", options)
     return server
