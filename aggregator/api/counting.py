@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import Connection, Select, bindparam, func, literal, literal_column, select
 
 from aggregator.api.filters import Where, where_clauses
-from aggregator.api.fulltext import TextMatch, fts_condition, match_sql, restrict
+from aggregator.api.fts5 import fts_condition
+from aggregator.api.fulltext import TextMatch, match_sql, restrict
 from aggregator.api.tables import offers, offers_search
 
 COUNT_CAP = 10_000

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Connection, create_engine
 
-from aggregator.api.fulltext import distinct_forms, search_tsquery
+from aggregator.api.tsquery import distinct_forms, search_tsquery
 from aggregator.devtools.pgserver import PostgresServer
 
 
