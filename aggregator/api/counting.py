@@ -160,7 +160,14 @@ def estimated_matches(
 def window_total(
     conn: Connection, match: TextMatch, where: Where, window: int, edge: int | str | None
 ) -> Total | None:
-    """ "At least COUNT_CAP" when a full window's estimate is far above it, else None (count)."""
+    """ "At least COUNT_CAP" when a full window's estimate is far above it, else None (count).
+
+    A radius search on SQLite whose only SQL condition is the distance is not estimated: its
+    count reads the inner cells' matches from FTS5 alone and stops at the cap, so it costs
+    no more than the estimate and is exact (:func:`count_matches`).
+    """
+    if "fts_inner" in match.params and where.shape == ("circle",):
+        return None
     threshold = SURELY_ABOVE.get(conn.dialect.name, 3.0) * COUNT_CAP
     if estimated_matches(conn, match, where, window, edge, threshold) >= threshold:
         return COUNT_CAP, "gte"
