@@ -1,7 +1,7 @@
 """Host-level endpoints of the sandbox: ``/robots.txt`` and the ``/_admin/...`` control API.
 
-``POST /_admin/tick`` advances the market, ``GET /_admin/state`` shows seed, scale, tick and
-faults, ``GET /_admin/truth`` streams ground truth as JSON lines, ``GET /_admin/boards`` lists
+``POST /_admin/tick`` advances the market, ``GET /_admin/state`` shows seed, scale, epoch, tick
+and faults, ``GET /_admin/truth`` streams ground truth as JSON lines, ``GET /_admin/boards`` lists
 the boards, ``POST /_admin/faults`` switches faults on and ``DELETE /_admin/faults[/{board}]``
 clears them.
 """
@@ -9,6 +9,7 @@ clears them.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from aggregator.sandbox.faults import FaultError, Outcome, make_fault
@@ -42,10 +43,11 @@ def boards_listing(app: SandboxApp) -> list[dict[str, str]]:
 
 
 def state(app: SandboxApp) -> dict[str, Any]:
-    """Seed, scale, market clock and active faults."""
+    """Seed, scale, market clock (its epoch is tick 0) and active faults."""
     return {
         "seed": app.seed,
         "scale": app.scale,
+        "epoch": (app.market.now - timedelta(days=app.market.tick)).isoformat(),
         "tick": app.market.tick,
         "now": app.market.now.isoformat(),
         "faults": app.faults.snapshot(),

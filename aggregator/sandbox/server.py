@@ -13,6 +13,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -107,7 +108,12 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class SandboxServer:
-    """A running sandbox: ``start()`` in a background thread or ``serve_forever()`` in this one."""
+    """A running sandbox: ``start()`` in a background thread or ``serve_forever()`` in this one.
+
+    Without a ``market`` it serves ``Market(seed, scale, epoch)`` advanced ``tick`` days; the
+    epoch defaults to the fixed :data:`~aggregator.sandbox.market.EPOCH`: a server crawled
+    into a store passes :func:`~aggregator.sandbox.market.live_epoch` (see the market's notes).
+    """
 
     def __init__(
         self,
@@ -119,16 +125,19 @@ class SandboxServer:
         seed: int = 1,
         scale: float = 1.0,
         tick: int = 0,
+        epoch: datetime | None = None,
         faults: Mapping[str, Fault] | None = None,
         quiet: bool = True,
     ) -> None:
         check_loopback(host)
         if market is None:
-            from aggregator.sandbox.market import Market
+            from aggregator.sandbox.market import EPOCH, Market
 
-            market = Market(seed=seed, scale=scale)
+            market = Market(seed=seed, scale=scale, epoch=epoch or EPOCH)
             if tick:
                 market.advance(tick)
+        elif epoch is not None:
+            raise ValueError("epoch is the market's: pass it to the Market, not the server")
         if boards is None:
             from aggregator.sandbox.boards import BOARDS
 
