@@ -3,11 +3,18 @@
 ``aggregator sandbox --port 8765`` prints ``sandbox listening on http://127.0.0.1:8765`` as its
 first stdout line, then serves until interrupted. Also runnable as
 ``python -m aggregator.sandbox.cli``.
+
+The boards it serves look live: tick 0 is :func:`~aggregator.sandbox.market.live_epoch`, set so
+that the starting tick is ``LIVE_TICKS`` days before the last 08:00 UTC, leaving that many
+``POST /_admin/tick`` before the market's clock passes the wall clock. ``--epoch`` fixes tick 0
+instead (a date is read as 08:00 UTC): same seed, scale, epoch and tick, same bytes. A parent
+process that needs the market's dates passes ``--epoch`` rather than computing its own.
 """
 
 from __future__ import annotations
 
 import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +34,22 @@ AUTH_ENV: dict[str, dict[str, str]] = {
     },
     "adzuna": {"app_id_env": "ADZUNA_APP_ID", "app_key_env": "ADZUNA_APP_KEY"},
 }
+
+
+def parse_epoch(text: str) -> datetime:
+    """``--epoch``: an ISO date (08:00 UTC that day) or date-time (UTC when it names no zone)."""
+    from aggregator.sandbox.market import EPOCH
+
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return datetime.combine(day, EPOCH.timetz())
+        when = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise click.BadParameter(
+            f"{text!r} is not an ISO date or date-time", param_hint="--epoch"
+        ) from error
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def _faults(values: tuple[str, ...]) -> dict[str, Fault]:
@@ -53,6 +76,12 @@ def _faults(values: tuple[str, ...]) -> dict[str, Fault]:
     "--tick", default=0, show_default=True, type=int, help="Market days to advance before serving."
 )
 @click.option(
+    "--epoch",
+    metavar="DATE[THH:MM[+ZZ:ZZ]]",
+    help="Date of tick 0 (a date means 08:00 UTC), to replay a market byte for byte. "
+    "Default: live, dated up to today.",
+)
+@click.option(
     "--fault",
     "faults",
     multiple=True,
@@ -68,29 +97,38 @@ def sandbox(
     seed: int,
     scale: float,
     tick: int,
+    epoch: str | None,
     faults: tuple[str, ...],
     access_log: bool,
 ) -> None:
     """Serve ~70 emulated job boards in their real wire formats on loopback."""
+    from aggregator.sandbox.market import LIVE_TICKS, live_epoch
+
     if ctx.invoked_subcommand is not None:
         return
     try:
         check_loopback(host)
     except LoopbackOnlyError as error:
         raise click.BadParameter(str(error), param_hint="--host") from error
+    if tick < 0:
+        raise click.BadParameter("time only moves forward", param_hint="--tick")
+    start = parse_epoch(epoch) if epoch else live_epoch(ticks=tick + LIVE_TICKS)
     server = SandboxServer(
         host=host,
         port=port,
         seed=seed,
         scale=scale,
         tick=tick,
+        epoch=start,
         faults=_faults(faults),
         quiet=not access_log,
     )
     click.echo(f"sandbox listening on {server.url}")
     sys.stdout.flush()
     click.echo(
-        f"{len(server.app.boards)} boards, seed={seed} scale={scale} tick={server.app.market.tick}",
+        f"{len(server.app.boards)} boards, seed={seed} scale={scale} "
+        f"epoch={start.isoformat()} tick={server.app.market.tick} "
+        f"now={server.app.market.now.isoformat()}",
         err=True,
     )
     try:
@@ -105,7 +143,11 @@ def sandbox(
 @click.option("--scale", default=1.0, show_default=True, type=float)
 @click.option("--tick", default=0, show_default=True, type=int)
 def truth(out: str, seed: int, scale: float, tick: int) -> None:
-    """Write the ground truth (board, source_offer_id, vacancy_id) as JSON lines."""
+    """Write the ground truth (board, source_offer_id, vacancy_id) as JSON lines.
+
+    The truth does not depend on the epoch (it only dates the postings), so it matches a
+    server of the same seed, scale and tick whatever its ``--epoch``.
+    """
     from aggregator.sandbox.market import Market
 
     market = Market(seed=seed, scale=scale)

@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import click
+import pytest
 import yaml
 from click.testing import CliRunner
 from sandbox_fakes import fetch
 
 from aggregator.catalogue import load_catalogue
 from aggregator.sandbox.boards import BOARDS
-from aggregator.sandbox.cli import sandbox
-from aggregator.sandbox.market import Market
+from aggregator.sandbox.cli import parse_epoch, sandbox
+from aggregator.sandbox.market import EPOCH, LIVE_TICKS, Market, live_epoch
 
 
 def test_catalogue_lists_every_board_under_the_base_url(tmp_path: Path) -> None:
@@ -56,10 +59,19 @@ def test_refuses_a_public_host_and_a_bad_fault() -> None:
     assert result.exit_code != 0 and "unknown fault" in result.output
 
 
+def test_epoch_option_reads_a_date_as_0800_utc_and_a_time_as_utc() -> None:
+    assert parse_epoch("2026-11-02") == EPOCH
+    assert parse_epoch("2026-11-02T08:00") == EPOCH
+    assert parse_epoch("2026-11-02T09:00+01:00") == EPOCH
+    with pytest.raises(click.BadParameter):
+        parse_epoch("last monday")
+
+
 def test_subprocess_prints_its_url_first_and_serves() -> None:
     key = BOARDS[0].key
     command = [sys.executable, "-m", "aggregator.sandbox.cli", "--port", "0", "--scale", "0.02"]
     command += ["--tick", "1", "--seed", "3", "--fault", f"{key}=http_503"]
+    started = datetime.now(UTC)
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
@@ -69,6 +81,11 @@ def test_subprocess_prints_its_url_first_and_serves() -> None:
         state = json.loads(fetch(url + "/_admin/state")[2])
         assert state["seed"] == 3 and state["tick"] == 1 and key in state["faults"]
         assert fetch(f"{url}/b/{key}/")[0] == 503
+        # Live by default: the starting tick LIVE_TICKS days before the last 08:00 UTC.
+        live = {live_epoch(when, ticks=1 + LIVE_TICKS) for when in (started, datetime.now(UTC))}
+        epoch = datetime.fromisoformat(state["epoch"])
+        assert epoch in live
+        assert datetime.fromisoformat(state["now"]) == epoch + timedelta(days=1)
     finally:
         process.terminate()
         process.wait(timeout=10)
