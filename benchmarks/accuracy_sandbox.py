@@ -189,6 +189,8 @@ def score_sandbox(seed: int = 1, scale: float = 0.05) -> SandboxScore:
     """Crawl, map and compare every sandbox board of ``Market(seed, scale)``."""
     for name, value in SANDBOX_CREDENTIALS.items():
         os.environ.setdefault(name, value)
+    # The fixed default epoch: records are mapped against the market's own clock, nothing is
+    # stored (no expiry by the wall clock), and the recorded figures must not move by the day.
     market = Market(seed=seed, scale=scale)
     app = SandboxApp(market, market.boards(), BASE, seed=seed, scale=scale)
     catalogue = load_catalogue(CATALOGUE_DIR / "sandbox.yaml", sandbox_url=BASE)

@@ -32,15 +32,17 @@ from typing import Any
 from sqlalchemy import create_engine, func, select
 
 from aggregator.sandbox.credentials import SANDBOX_CREDENTIALS
+from aggregator.sandbox.market import live_epoch
 from aggregator.store.models import CrawlRun, PostingRow
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def start_sandbox(scale: float, seed: int) -> tuple[subprocess.Popen[str], str]:
-    """A sandbox in a child process; returns it with its URL."""
+    """A sandbox in a child process, its dates live (as of this process's day); returns it with
+    its URL."""
     command = [sys.executable, "-m", "aggregator.cli", "sandbox", "--port", "0"]
-    command += ["--scale", str(scale), "--seed", str(seed)]
+    command += ["--scale", str(scale), "--seed", str(seed), "--epoch", live_epoch().isoformat()]
     server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     assert server.stdout is not None
     return server, server.stdout.readline().strip().rsplit(" ", 1)[-1]

@@ -125,6 +125,10 @@ def _board_postings(app: SandboxApp, entry: SourceEntry, market: Market) -> list
 
 def _compute(seed: int, scale: float, tick: int, part: int = 0, parts: int = 1) -> list[Posting]:
     """Postings of every ``parts``-th board starting at ``part`` (a worker's share)."""
+    # The fixed default epoch, not live_epoch(): this is a ground-truth corpus mapped against
+    # the market's own clock (context_for(..., market.now)), never stored where postings expire
+    # by the wall clock, and it must stay the same bytes from day to day for the cache key
+    # (seed, scale, tick and a digest of aggregator/sandbox, EPOCH included) to hold.
     market = Market(seed=seed, scale=scale)
     if tick:
         market.advance(tick)

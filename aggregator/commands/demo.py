@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import datetime
 
 import click
 from rich.console import Console
@@ -22,6 +23,7 @@ from aggregator.cli import db_option, resolve_db
 from aggregator.commands.crawl import SANDBOX_CATALOGUE, progress_line, summary_table
 from aggregator.errors import UserError
 from aggregator.sandbox.credentials import SANDBOX_CREDENTIALS
+from aggregator.sandbox.market import live_epoch
 from aggregator.store.database import Store, open_store
 from aggregator.store.models import OfferRow, PostingRow
 
@@ -40,9 +42,13 @@ def store_totals(store: Store) -> dict[str, int]:
 
 class SandboxProcess:
     """The sandbox server in a child process (its own interpreter: it never competes with the
-    crawler's reactor for the GIL), stopped when the demo ends."""
+    crawler's reactor for the GIL), stopped when the demo ends.
 
-    def __init__(self, *, seed: int, scale: float) -> None:
+    Its market is dated by ``epoch``, chosen here and passed on, so that the demo and its
+    sandbox agree on the day even if the child starts after midnight.
+    """
+
+    def __init__(self, *, seed: int, scale: float, epoch: datetime) -> None:
         argv = [
             sys.executable,
             "-m",
@@ -53,6 +59,8 @@ class SandboxProcess:
             str(seed),
             "--scale",
             str(scale),
+            "--epoch",
+            epoch.isoformat(),
         ]
         self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
         first = self.process.stdout.readline() if self.process.stdout else ""
@@ -94,9 +102,13 @@ def demo(ctx: click.Context, scale: float, seed: int, keep_serving: bool, db: st
     store = open_store(resolve_db(ctx, db))
     for name, value in SANDBOX_CREDENTIALS.items():
         os.environ.setdefault(name, value)
-    server = SandboxProcess(seed=seed, scale=scale)
+    epoch = live_epoch()  # live dates: the store closes offers past their valid_through
+    server = SandboxProcess(seed=seed, scale=scale, epoch=epoch)
     try:
-        console.print(f"sandbox: {server.url} (seed {seed}, scale {scale}); store: {store.url}")
+        console.print(
+            f"sandbox: {server.url} (seed {seed}, scale {scale}, "
+            f"epoch {epoch:%Y-%m-%d %H:%M} UTC); store: {store.url}"
+        )
         entries = load_catalogue(SANDBOX_CATALOGUE, sandbox_url=server.url).enabled()
         started = time.perf_counter()
         with console.status(f"crawling {len(entries)} sandbox boards...") as status:

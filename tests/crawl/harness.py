@@ -25,7 +25,7 @@ from sqlalchemy import create_engine, select
 from aggregator.sandbox.app import SandboxApp
 from aggregator.sandbox.credentials import SANDBOX_CREDENTIALS
 from aggregator.sandbox.faults import Outcome
-from aggregator.sandbox.market import Market
+from aggregator.sandbox.market import Market, live_epoch
 from aggregator.sandbox.model import BoardPosting
 from aggregator.sandbox.server import SandboxServer
 from aggregator.store.models import CrawlRun, PostingRow
@@ -106,6 +106,8 @@ def post_json(url: str, body: bytes = b"") -> bytes:
 
 
 def start_sandbox(scale: float, **kwargs: Any) -> tuple[SandboxServer, Traffic]:
+    """A sandbox whose dates are live (the crawls' store expires offers by the wall clock)."""
+    kwargs.setdefault("epoch", live_epoch())
     server = SandboxServer(scale=scale, **kwargs).start()
     return server, Traffic(server.app)
 

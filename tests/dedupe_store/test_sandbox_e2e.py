@@ -18,7 +18,7 @@ from urllib.request import Request, urlopen
 
 from aggregator.dedupe_store.rebuild import rebuild
 from aggregator.sandbox.credentials import SANDBOX_CREDENTIALS
-from aggregator.sandbox.market import Market
+from aggregator.sandbox.market import LIVE_TICKS, Market, live_epoch
 from aggregator.sandbox.server import SandboxServer
 from aggregator.store.database import open_store
 from aggregator.store.models import PostingRow
@@ -29,6 +29,7 @@ from .conftest import NOW, clusters, offer_partition, partition
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED, SCALE, TICKS = 3, 0.03, 3
+assert TICKS - 1 <= LIVE_TICKS  # the market's clock stays behind the crawls' wall clock
 
 
 def _crawl(url: str, db_url: str) -> None:
@@ -51,7 +52,7 @@ def _truth(market: Market, stored: list[Any]) -> dict[str, str]:
 
 def test_three_ticks_of_the_sandbox_incrementally_then_rebuilt(tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'store.db'}"
-    market = Market(seed=SEED, scale=SCALE)
+    market = Market(seed=SEED, scale=SCALE, epoch=live_epoch())  # crawls expire by wall clock
     truth: dict[str, str] = {}
     with SandboxServer(market, seed=SEED, scale=SCALE) as server:
         for tick in range(TICKS):
