@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from aggregator.store.search_text import GEO_CELL_DEGREES, geo_cell, geo_token
 
@@ -97,14 +98,25 @@ def _reached(lat: float, lon: float, radius_km: float) -> list[Cell] | None:
     return None
 
 
+def _split(
+    lat: float, lon: float, radius_km: float, cells: list[Cell]
+) -> tuple[list[Cell], list[Cell]]:
+    """The cells wholly inside the circle, and the others."""
+    inner: list[Cell] = []
+    edge: list[Cell] = []
+    for cell in cells:
+        (inner if _inside(lat, lon, radius_km, cell) else edge).append(cell)
+    return inner, edge
+
+
+@lru_cache(maxsize=1024)
 def covering(lat: float, lon: float, radius_km: float) -> Covering | None:
     """The cells covering the circle, split into inner and edge ones (see the module), or None
-    when too many would be needed."""
+    when too many would be needed (kept per circle: a portal's places and radii repeat)."""
     reached = _reached(lat, lon, radius_km)
     if reached is None:
         return None
-    inner = [c for c in reached if _inside(lat, lon, radius_km, c)]
-    edge = [c for c in reached if not _inside(lat, lon, radius_km, c)]
+    inner, edge = _split(lat, lon, radius_km, reached)
     if edge and edge[0][0] > 0:
         finer = [
             child
@@ -113,6 +125,6 @@ def covering(lat: float, lon: float, radius_km: float) -> Covering | None:
             if _reaches(lat, lon, radius_km, _bounds(child))
         ]
         if len(inner) + len(finer) <= MAX_TOKENS:
-            inner += [c for c in finer if _inside(lat, lon, radius_km, c)]
-            edge = [c for c in finer if not _inside(lat, lon, radius_km, c)]
+            finer_inner, edge = _split(lat, lon, radius_km, finer)
+            inner += finer_inner
     return Covering(*(tuple(geo_token(*c) for c in cells) for cells in (reached, inner, edge)))
