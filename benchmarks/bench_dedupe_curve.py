@@ -1,7 +1,7 @@
 """Dedupe engine cost per posting as the store grows: 10k, 100k, 1M postings from scratch.
 
 The sandbox market (seeds of ``DEDUPE_BENCH_SEEDS``, real wire formats and mappings, cached on
-disk) is replayed as later seasons (:func:`replicated`) and streamed
+disk) is replayed as later seasons (:func:`dedupe.seasons.replicated`) and streamed
 into the engine in 10,000-posting batches, so the benchmark holds one batch at a time, not the
 whole store: peak memory is the engine's. Each size runs in its own process (its own peak),
 then 10,000 more postings are added to the largest store. One JSON line per measurement.
@@ -20,7 +20,6 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import timedelta
 from typing import Any
 
 import orjson
@@ -30,32 +29,10 @@ from dedupe.engine import Deduper
 from dedupe.market_data import normalized_market
 from dedupe.memory import MemoryCandidateSource
 from dedupe.records import DedupeRecord
+from dedupe.seasons import replicated
 
-REPLICA_SHIFT = timedelta(days=365)  # each replica of the market is a later year
-REPLICA_LIFE = timedelta(days=45)  # ... whose postings close before the next season opens
 STEP = 10_000
 INCREMENT = 10_000
-
-
-def replicated(records: list[DedupeRecord], copies: int) -> Iterator[DedupeRecord]:
-    """The market replayed ``copies`` times, each a later season with its own ids.
-
-    Every posting closes within its season, so a later season's copy of an ad is a new
-    vacancy (re-published long after the close), as a store that grows over years holds.
-    """
-    for i in range(copies):
-        shift = REPLICA_SHIFT * i
-        for r in records:
-            posted = r.posted_at + shift if r.posted_at else None
-            closed = r.closed_at + shift if r.closed_at else None
-            yield replace(
-                r,
-                key=f"r{i}/{r.key}",
-                source_offer_id=f"r{i}-{r.source_offer_id}",
-                url=f"{r.url}{'&' if '?' in r.url else '?'}season={i}",  # kept by url_key
-                posted_at=posted,
-                closed_at=closed or (posted + REPLICA_LIFE if posted else None),
-            )
 
 
 def _pool() -> list[DedupeRecord]:
