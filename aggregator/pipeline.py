@@ -34,7 +34,7 @@ class Matcher(Protocol):
         ...
 
     def sync(self, conn: Connection, posting_ids: Sequence[int]) -> int:
-        """Refresh what dedupe keeps of postings whose content changed."""
+        """Refresh what dedupe keeps of postings whose content changed or that reopened."""
         ...
 
 
@@ -70,8 +70,10 @@ def store_postings(
             conn, postings, now, raw_payload_ids=raw_payload_ids, listing_markers=listing_markers
         )
     with _stage(timings, "dedupe"):
-        if matcher is not None and result.updated_ids:
-            matcher.sync(conn, result.updated_ids)
+        # a reopened posting's cluster may have left dedupe's blocks: it registers them again
+        resynced = list(dict.fromkeys(result.updated_ids + result.reopened_ids))
+        if matcher is not None and resynced:
+            matcher.sync(conn, resynced)
         links = matcher.match(conn, result.new_ids) if matcher and result.new_ids else {}
     with _stage(timings, "offers"):
         found_offers(conn, [row for pid, row in result.new_rows.items() if pid not in links], now)

@@ -8,7 +8,8 @@ then 10,000 more postings are added to the largest store. One JSON line per meas
 
 ``python -m benchmarks dedupe_curve`` (env: ``DEDUPE_CURVE_SIZES=10000,100000``; add
 1,000,000 with ``DEDUPE_BENCH_1M=1``: about 30 minutes of CPU; ``DEDUPE_CURVE_CAPS=200/30`` block
-cap / max candidates; ``DEDUPE_MARKET_CACHE``).
+cap / max candidates; ``DEDUPE_CURVE_EXPIRE=0`` keeps clusters past rejoining in the blocks, as
+before :mod:`dedupe.expiry`; ``DEDUPE_MARKET_CACHE``).
 """
 
 from __future__ import annotations
@@ -60,8 +61,9 @@ def measure(size: int, increment: int) -> list[dict[str, Any]]:
     cap, limit = (int(v) for v in os.environ.get("DEDUPE_CURVE_CAPS", "200/30").split("/"))
     pool = _pool()
     stream = replicated(pool, (size + increment) // len(pool) + 1)
-    deduper = Deduper(MemoryCandidateSource(cap), max_candidates=limit)
-    base = {"caps": f"{cap}/{limit}", "start_rss_mb": _peak_mb()}
+    expire = os.environ.get("DEDUPE_CURVE_EXPIRE", "1") != "0"
+    deduper = Deduper(MemoryCandidateSource(cap), max_candidates=limit, expire_closed=expire)
+    base = {"caps": f"{cap}/{limit}", "expire": expire, "start_rss_mb": _peak_mb()}
     wall = cpu = 0.0
     for batch in _batches(stream, size):
         w, c = time.perf_counter(), time.process_time()

@@ -31,10 +31,15 @@ def _title_words(keys: Keys) -> list[str]:
     return usable[:MAX_TITLE_WORDS]
 
 
+def board_id_block(source: str, source_offer_id: str) -> str:
+    """The block of a board's own id (the one a cluster past rejoining keeps)."""
+    return f"sid:{source}:{source_offer_id}"
+
+
 def block_keys(record: DedupeRecord, keys: Keys) -> list[str]:
     """Every block key of a record, exact kinds first; ``kind:value`` strings."""
     place = f"{keys.place.country}|{keys.place.key}" if keys.place.key else ""
-    out = [f"sid:{record.source}:{record.source_offer_id}", f"url:{keys.url}"]
+    out = [board_id_block(record.source, record.source_offer_id), f"url:{keys.url}"]
     if keys.company and keys.title and place:
         out.append(f"ctp:{keys.company}|{keys.title}|{place}")
     if keys.description is not None and keys.description.signature is not None:

@@ -82,6 +82,12 @@ class CandidateSource(Protocol):
         """Make a member a representative, registering its blocks."""
         ...
 
+    def expire(self, horizon: datetime | None, days: float) -> None:
+        """No record published before ``horizon`` is assigned any more: clusters closed more
+        than ``days`` before it leave the blocks (see :mod:`dedupe.expiry`; None: an undated
+        record, the horizon stays)."""
+        ...
+
     def clusters(self) -> dict[str, list[str]]:
         """Every cluster id with its record keys in join order."""
         ...

@@ -52,11 +52,14 @@ class Deduper:
         *,
         max_candidates: int = 30,
         max_representatives: int = 3,
+        expire_closed: bool = True,
     ) -> None:
         self.source: CandidateSource = source if source is not None else MemoryCandidateSource()
         self.config = config
         self.max_candidates = max_candidates
         self.max_representatives = max_representatives
+        # clusters past rejoining leave the blocks (off: only to measure what that changes)
+        self.expire_closed = expire_closed
 
     def add(
         self, records: Iterable[DedupeRecord], keys: Mapping[str, Keys] | None = None
@@ -133,6 +136,8 @@ class Deduper:
         return best
 
     def _assign(self, record: DedupeRecord, keys: Keys | None = None) -> Assignment:
+        if self.expire_closed:
+            self.source.expire(record.posted_at, self.config.new_vacancy_days)
         known = self.source.cluster_of(record.key)
         if keys is None:
             keys = compute_keys(record)

@@ -3,6 +3,7 @@
 Sized for a million postings: a member is held once (its representative record and keys), a
 cluster as two short tuples of keys, and a representative's block keys are not kept but
 recomputed from its keys on the rare removal. Views are cached for the clusters read lately.
+A cluster that can no longer be joined leaves the blocks (:mod:`dedupe.expiry`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime
 
 from dedupe.blocking import BlockIndex, block_keys
 from dedupe.cluster import ClusterView, Representative
+from dedupe.expiry import ClosingQueue, board_id_blocks, indexed_blocks
 
 VIEW_CACHE = 100_000  # cluster views kept between reads (rebuilt on demand past that)
 
@@ -26,6 +28,8 @@ class MemoryCandidateSource:
         self._members: dict[str, tuple[str, ...]] = {}  # cluster -> keys in join order
         self._reps: dict[str, tuple[str, ...]] = {}  # founder first, then promotion order
         self._views: dict[str, ClusterView] = {}  # built on demand, dropped when a cluster changes
+        self._closing = ClosingQueue()
+        self._evicted: set[str] = set()  # clusters past rejoining: only their board ids indexed
 
     def candidate_clusters(self, blocks: Sequence[str], limit: int) -> list[str]:
         """Ids of the clusters sharing the most blocks, best first."""
@@ -70,6 +74,7 @@ class MemoryCandidateSource:
         self._where[key] = cluster_id
         if blocks is not None:
             self.promote(cluster_id, key, blocks)
+        self._changed(cluster_id)
 
     def update_member(self, member: Representative, blocks: Sequence[str] | None) -> None:
         """Replace a known record's data; a representative's blocks are re-registered."""
@@ -79,8 +84,15 @@ class MemoryCandidateSource:
         held = self._records[key]
         self._records[key] = member
         if key in self._reps[cluster_id] and blocks is not None:
-            self.index.remove(cluster_id, block_keys(held.record, held.keys))
-            self.index.add(cluster_id, blocks)
+            old = block_keys(held.record, held.keys)
+            if cluster_id in self._evicted:
+                old, blocks = board_id_blocks(old), board_id_blocks(blocks)
+                if old == blocks:
+                    blocks = None
+            if blocks is not None:
+                self.index.remove(cluster_id, old)
+                self.index.add(cluster_id, blocks)
+        self._changed(cluster_id)
 
     def remove_member(self, record_key: str) -> tuple[str, bool] | None:
         """Drop a record and its blocks; an emptied cluster disappears."""
@@ -97,8 +109,10 @@ class MemoryCandidateSource:
             self._reps[cluster_id] = tuple(k for k in reps if k != record_key)
         if members:
             self._members[cluster_id] = members
+            self._changed(cluster_id)
         else:
             del self._members[cluster_id], self._reps[cluster_id]
+            self._evicted.discard(cluster_id)
         return cluster_id, was_rep
 
     def promotable(self, cluster_id: str) -> Representative | None:
@@ -113,7 +127,40 @@ class MemoryCandidateSource:
         """Make a member a representative and index its blocks."""
         self._views.pop(cluster_id, None)
         self._reps[cluster_id] = (*self._reps[cluster_id], record_key)
+        if cluster_id in self._evicted:
+            blocks = board_id_blocks(blocks)
         self.index.add(cluster_id, blocks)
+
+    def expire(self, horizon: datetime | None, days: float) -> None:
+        """Records published before ``horizon`` are all assigned: clusters closed more than
+        ``days`` before it leave the blocks (a board id's block stays)."""
+        for closed_at, cluster_id in self._closing.advance(horizon, days):
+            if cluster_id in self._evicted or cluster_id not in self._members:
+                continue
+            if self._last_close(cluster_id) != closed_at:
+                continue  # reopened or closed later since: a newer entry stands for it
+            self._evicted.add(cluster_id)
+            for key in self._reps[cluster_id]:
+                rep = self._records[key]
+                self.index.remove(cluster_id, indexed_blocks(block_keys(rep.record, rep.keys)))
+
+    def evicted(self, cluster_id: str) -> bool:
+        """Whether a cluster left the blocks (past rejoining at the horizon)."""
+        return cluster_id in self._evicted
+
+    def _changed(self, cluster_id: str) -> None:
+        """A cluster's members changed: queue its close; an evicted one joinable again returns."""
+        closed_at = self._last_close(cluster_id)
+        self._closing.push(cluster_id, closed_at)
+        if cluster_id in self._evicted and not self._closing.dead(closed_at):
+            self._evicted.discard(cluster_id)
+            for key in self._reps[cluster_id]:
+                rep = self._records[key]
+                self.index.add(cluster_id, indexed_blocks(block_keys(rep.record, rep.keys)))
+
+    def _last_close(self, cluster_id: str) -> datetime | None:
+        records = self._records
+        return _closed_at(records[k].record.closed_at for k in self._members[cluster_id])
 
     def clusters(self) -> dict[str, list[str]]:
         """Every cluster with its record keys in join order."""

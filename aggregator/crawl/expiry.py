@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, and_, select, update
 
+from aggregator.dedupe_store.matcher import sync_members
 from aggregator.store.models import PostingRow, table_of
 from aggregator.store.offers import offers_of_postings, refresh_offers, touch_offers
 
@@ -81,5 +82,6 @@ def touch_seen(conn: Connection, source: str, offer_ids: Iterable[str], now: dat
         conn.execute(update(table).where(table.c.id.in_(back_chunk)).values(closed_at=None))
     touch_offers(conn, found, now)
     if reopened:
+        sync_members(conn, reopened)  # a cluster past rejoining registers its blocks again
         refresh_offers(conn, offers_of_postings(conn, reopened), now)
     return len(found)

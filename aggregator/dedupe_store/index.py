@@ -3,8 +3,10 @@
 Mirrors :class:`dedupe.blocking.BlockIndex` (same votes, same order, same cap) so a store
 reaches the clusters the in-memory engine would. Each ``(block, cluster)`` row counts the
 representatives holding it; ``seq`` is when the cluster last registered the block. A block
-that outgrew the cap is pruned when it is next read (the memory index evicts at insert time;
-the survivors are the same: the ``cap`` most recently registered clusters).
+that outgrows the cap forgets its least recently registered clusters when a cluster is added,
+as the memory index does (rows written before that rule are pruned when read). A cluster
+past rejoining (:mod:`dedupe.expiry`) has its rows deleted (:meth:`SqlBlockIndex.evict`) and is
+flagged in ``dedupe_clusters.evicted``.
 
 :class:`SqlBlockIndex` is a working set for one transaction: the rows of the blocks a batch
 touches are read in bulk (one query per few hundred blocks, not one per posting), votes are
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 
 from sqlalchemy import Connection, text
 
@@ -33,6 +36,7 @@ _PUT_BLOCKS = (
     " ON CONFLICT (block, cluster_id) DO UPDATE SET refs = excluded.refs, seq = excluded.seq"
 )
 _DROP_BLOCKS = "DELETE FROM dedupe_blocks WHERE block = {p} AND cluster_id = {p}"
+MARK_EVICTED = text("UPDATE dedupe_clusters SET evicted = :evicted WHERE cluster_id = :cluster_id")
 TOUCH_CLUSTER = text(
     "INSERT INTO dedupe_clusters (cluster_id, recency) VALUES (:cluster_id, :recency)"
     " ON CONFLICT (cluster_id) DO UPDATE SET recency = excluded.recency"
@@ -47,7 +51,8 @@ SET_STATE = text(
 class SqlBlockIndex:
     """The blocks a transaction reads, in memory, with its registrations written back in bulk.
 
-    ``_rows`` holds every row of each loaded block (cluster -> [refs, seq]); ``_dirty`` the
+    ``_rows`` holds every row of each loaded block (cluster -> [refs, seq], in ``seq`` order,
+    so the least recently registered comes first as in the memory index); ``_dirty`` the
     (block, cluster) pairs to write back (absent from ``_rows``: delete). Only one index may
     write the tables within a transaction.
     """
@@ -61,6 +66,8 @@ class SqlBlockIndex:
         self._touched: set[str] = set()
         self._dropped: set[str] = set()
         self._hashes: dict[str, int] = {}
+        self._unread_drops: set[tuple[int, str]] = set()  # evicted rows of blocks not read
+        self._flags: dict[str, bool] = {}  # cluster -> evicted, to write back
 
     def hashes(self, blocks: Iterable[str]) -> list[int]:
         """Block keys as 64-bit hashes (memoized for the transaction), duplicates dropped."""
@@ -78,9 +85,12 @@ class SqlBlockIndex:
         wanted = [h for h in dict.fromkeys(hashes) if h not in self._rows]
         if not wanted:
             return
+        self._drop_unread()
         for h in wanted:
             self._rows[h] = {}
-        for block, cluster_id, refs, seq, recency in fetch_in(self.conn, _READ_BLOCKS, wanted):
+        rows = list(fetch_in(self.conn, _READ_BLOCKS, wanted))
+        rows.sort(key=itemgetter(3))  # each block's dict in registration order, as in memory
+        for block, cluster_id, refs, seq, recency in rows:
             self._rows[block][cluster_id] = [refs, seq]
             self._recency.setdefault(cluster_id, recency)
 
@@ -91,13 +101,14 @@ class SqlBlockIndex:
         self._dropped.discard(cluster_id)
         self.load(hashes)
         for h in dict.fromkeys(hashes):
-            entry = self._rows[h].get(cluster_id)
-            if entry is None:
-                self._rows[h][cluster_id] = [1, clock]
-            else:
-                entry[0] += 1
-                entry[1] = clock
+            entries = self._rows[h]
+            entry = entries.pop(cluster_id, None)  # re-inserted: most recent last
+            entries[cluster_id] = [1, clock] if entry is None else [entry[0] + 1, clock]
             self._dirty.add((h, cluster_id))
+            while len(entries) > self.cap:  # the least recently registered leave
+                oldest = next(iter(entries))
+                del entries[oldest]
+                self._dirty.add((h, oldest))
 
     def remove(self, cluster_id: str, hashes: Sequence[int]) -> None:
         """Drop one representative's registrations (a block another one holds stays)."""
@@ -111,11 +122,32 @@ class SqlBlockIndex:
                 del self._rows[h][cluster_id]
             self._dirty.add((h, cluster_id))
 
+    def evict(self, cluster_id: str, hashes: Iterable[int]) -> None:
+        """Delete a cluster's rows of these blocks, however many representatives hold them;
+        rows of blocks not read are deleted without reading them."""
+        for h in dict.fromkeys(hashes):
+            entries = self._rows.get(h)
+            if entries is None:
+                self._unread_drops.add((h, cluster_id))
+            elif entries.pop(cluster_id, None) is not None:
+                self._dirty.add((h, cluster_id))
+
+    def mark(self, cluster_id: str, evicted: bool) -> None:
+        """Record whether a cluster left the blocks (written at :meth:`flush`)."""
+        self._flags[cluster_id] = evicted
+
     def drop_cluster(self, cluster_id: str) -> None:
         """Forget an emptied cluster's recency row."""
         self._recency.pop(cluster_id, None)
         self._touched.discard(cluster_id)
+        self._flags.pop(cluster_id, None)
         self._dropped.add(cluster_id)
+
+    def _drop_unread(self) -> None:
+        """Delete the evicted rows of blocks not read yet (before any block is read)."""
+        if self._unread_drops:
+            execute_many(self.conn, _DROP_BLOCKS, sorted(self._unread_drops))
+            self._unread_drops.clear()
 
     def candidates(self, blocks: Sequence[str], limit: int) -> list[str]:
         """Clusters sharing the most (weighted) blocks, then the most recently registered."""
@@ -155,6 +187,7 @@ class SqlBlockIndex:
                 drops.append((h, cluster_id))
             else:
                 puts.append((h, cluster_id, entry[0], entry[1]))
+        self._drop_unread()
         execute_many(self.conn, _DROP_BLOCKS, sorted(drops))
         execute_many(self.conn, _PUT_BLOCKS, sorted(puts))  # sorted: a stable lock order
         if self._dropped:
@@ -164,9 +197,15 @@ class SqlBlockIndex:
                 TOUCH_CLUSTER,
                 [{"cluster_id": c, "recency": self._recency[c]} for c in sorted(self._touched)],
             )
+        if self._flags:
+            self.conn.execute(
+                MARK_EVICTED,
+                [{"cluster_id": c, "evicted": e} for c, e in sorted(self._flags.items())],
+            )
         self._dirty.clear()
         self._touched.clear()
         self._dropped.clear()
+        self._flags.clear()
 
     def forget(self) -> None:
         """Drop what was read (after statements outside this index changed the tables)."""

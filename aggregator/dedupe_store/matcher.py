@@ -80,7 +80,7 @@ class DedupeMatcher:
         return engine.add(records, keys)
 
     def sync(self, conn: Connection, posting_ids: Sequence[int]) -> int:
-        """Refresh the dedupe state of changed postings (see :func:`sync_members`)."""
+        """Refresh the dedupe state of changed or reopened postings (see :func:`sync_members`)."""
         rows = list(posting_rows(conn, sorted(set(posting_ids))))
         if not rows:
             return 0
@@ -100,10 +100,12 @@ def default_matcher() -> DedupeMatcher:
 
 
 def sync_members(conn: Connection, posting_ids: Sequence[int]) -> int:
-    """After postings changed content: representatives' keys and block keys are recomputed.
+    """After postings changed content or reopened: representatives' keys and block keys are
+    recomputed, and a cluster that had left the blocks (past rejoining) registers them again.
 
-    Closing and reopening need no call (close dates are read live from ``postings``); a
-    posting dedupe does not hold yet is left alone. Returns how many members were refreshed.
+    Closing needs no call (close dates are read live from ``postings``, and each batch sweeps
+    the recent closes); a posting dedupe does not hold yet is left alone. Returns how many
+    members were refreshed.
     """
     return default_matcher().sync(conn, posting_ids)
 

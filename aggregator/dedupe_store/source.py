@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 
 from aggregator.dedupe_store.codec import decode_keys, encode_keys, pack_blocks, unpack_blocks
+from aggregator.dedupe_store.expiry import StoreExpiry
 from aggregator.dedupe_store.index import SET_STATE, SqlBlockIndex
 from aggregator.dedupe_store.keycache import KeysCache
 from aggregator.dedupe_store.rows import (
@@ -31,8 +32,9 @@ from aggregator.dedupe_store.rows import (
     split_key,
     to_record,
 )
-from aggregator.dedupe_store.tables import dedupe_members, dedupe_state
+from aggregator.dedupe_store.tables import dedupe_clusters, dedupe_members, dedupe_state
 from dedupe.cluster import ClusterView, Representative, cluster_id_for
+from dedupe.expiry import board_id_blocks
 from dedupe.keys import Keys, compute_keys
 from dedupe.records import DedupeRecord
 
@@ -63,6 +65,10 @@ _REPS = (
     .join(postings, postings.c.id == members.posting_id)
     .where(_clusters_in, members.rep_seq.is_not(None))
 )
+_EVICTED = select(dedupe_clusters.c.cluster_id).where(
+    dedupe_clusters.c.cluster_id.in_(bindparam("clusters", expanding=True)),
+    dedupe_clusters.c.evicted.is_(True),
+)
 _CACHED_KEYS = select(members.posting_id, members.cached_keys).where(
     members.posting_id.in_(bindparam("ids", expanding=True))
 )
@@ -82,13 +88,20 @@ _SAVE_REP = (
 
 
 @dataclass(slots=True)
-class _State:
+class ClusterState:
     """What a view needs of a cluster: member and open counts, last close, representatives."""
 
     members: int = 0
     open: int = 0
     last_closed: datetime | None = None
     reps: list[tuple[int, int]] = field(default_factory=list)  # (rep_seq, posting id)
+    reps_loaded: bool = False  # ``reps`` read (a state read for expiry alone has none)
+    evicted: bool = False  # past rejoining: out of the blocks (see :mod:`dedupe.expiry`)
+
+    @property
+    def closed_at(self) -> datetime | None:
+        """Last close, None while any member is open."""
+        return None if self.open else self.last_closed
 
     def join(self, closed_at: datetime | None) -> None:
         self.members += 1
@@ -116,12 +129,17 @@ class SqlCandidateSource:
         self.cache = cache if cache is not None else KeysCache()
         self._ids: dict[str, tuple[int, str]] = {}  # record key -> (posting id, content hash)
         self._where: dict[str, str | None] = {}  # known memberships of registered records
-        self._states: dict[str, _State | None] = {}  # None: no such cluster
+        self._states: dict[str, ClusterState | None] = {}  # None: no such cluster
         self._reps: dict[int, Representative] = {}  # representatives of loaded states
         self._pending: dict[int, dict[str, Any]] = {}  # member rows to insert at flush
-        stored = conn.scalar(select(dedupe_state.c.value).where(dedupe_state.c.name == "clock"))
-        self.clock = int(stored) if stored is not None else 0
-        self._saved_clock = self.clock if stored is not None else None
+        stored: dict[str, str] = {
+            name: value
+            for name, value in conn.execute(select(dedupe_state.c.name, dedupe_state.c.value))
+        }
+        self.clock = int(stored["clock"]) if "clock" in stored else 0
+        self._saved_clock = self.clock if "clock" in stored else None
+        horizon = stored.get("horizon")
+        self.expiry = StoreExpiry(self, datetime.fromisoformat(horizon) if horizon else None)
 
     def register(self, rows: Iterable[Any]) -> None:
         """Remember posting ids, content hashes and current clusters of these posting rows."""
@@ -142,6 +160,7 @@ class SqlCandidateSource:
 
     def prefetch(self, batch: Sequence[tuple[DedupeRecord, Sequence[str]]], limit: int) -> None:
         """Load in bulk what assigning ``batch`` (records and their blocks) will read."""
+        self.expiry.plan(r.posted_at for r, _ in batch)
         self.index.load(h for _, blocks in batch for h in self.index.hashes(blocks))
         wanted: dict[str, None] = {}
         for record, blocks in batch:
@@ -167,8 +186,10 @@ class SqlCandidateSource:
         if self._saved_clock != self.clock:
             self.conn.execute(SET_STATE, {"name": "clock", "value": str(self.clock)})
             self._saved_clock = self.clock
+        self.expiry.save()
 
-    def _tick(self) -> int:
+    def tick(self) -> int:
+        """The next value of the dedupe clock (join order, registrations)."""
         self.clock += 1
         return self.clock
 
@@ -186,18 +207,35 @@ class SqlCandidateSource:
             found = self._ids[key] = (row.id, row.content_hash)
         return found
 
-    def _ensure(self, cluster_ids: Sequence[str]) -> None:
-        """Load the states (and representatives) of clusters not loaded yet."""
-        missing = [cid for cid in dict.fromkeys(cluster_ids) if cid not in self._states]
-        if not missing:
-            return
+    def states(self, cluster_ids: Iterable[str]) -> dict[str, ClusterState | None]:
+        """Member counts, last close and eviction of clusters (None: no such cluster)."""
+        wanted = list(dict.fromkeys(cluster_ids))
+        missing = [cid for cid in wanted if cid not in self._states]
         for cid in missing:
             self._states[cid] = None
-        unknown: dict[int, str | None] = {}
         for start in range(0, len(missing), _CHUNK):
             chunk = {"clusters": missing[start : start + _CHUNK]}
             for cid, count, closed, last in self.conn.execute(_STATES, chunk):
-                self._states[cid] = _State(count, count - closed, last)
+                self._states[cid] = ClusterState(count, count - closed, last)
+            for (cid,) in self.conn.execute(_EVICTED, chunk):
+                state = self._states[cid]
+                if state is not None:
+                    state.evicted = True
+        return {cid: self._states[cid] for cid in wanted}
+
+    def _ensure(self, cluster_ids: Sequence[str]) -> None:
+        """Load the states and representatives of clusters not loaded yet."""
+        states = self.states(cluster_ids)
+        missing = [cid for cid, s in states.items() if s is not None and not s.reps_loaded]
+        if not missing:
+            return
+        unknown: dict[int, str | None] = {}
+        for start in range(0, len(missing), _CHUNK):
+            chunk = {"clusters": missing[start : start + _CHUNK]}
+            for cid in chunk["clusters"]:
+                state = self._states[cid]
+                assert state is not None
+                state.reps_loaded = True
             for row in self.conn.execute(_REPS, chunk):
                 state = self._states[row.cluster_id]
                 assert state is not None
@@ -230,6 +268,10 @@ class SqlCandidateSource:
         """Ids of the clusters sharing the most blocks, best first."""
         return self.index.candidates(blocks, limit)
 
+    def expire(self, horizon: datetime | None, days: float) -> None:
+        """Clusters closed more than ``days`` before ``horizon`` leave the blocks."""
+        self.expiry.expire(horizon, days)
+
     def views(self, cluster_ids: Sequence[str]) -> list[ClusterView]:
         """Representatives (records from ``postings``, cached keys) and close date per cluster."""
         self._ensure(cluster_ids)
@@ -243,7 +285,7 @@ class SqlCandidateSource:
                 ClusterView(
                     cluster_id=cluster_id,
                     representatives=reps,
-                    closed_at=None if state.open else state.last_closed,
+                    closed_at=state.closed_at,
                     sources=frozenset(r.record.source for r in reps),
                 )
             )
@@ -266,13 +308,14 @@ class SqlCandidateSource:
         posting_id, content_hash = self._posting(key)
         self._ensure([cluster_id])
         state = self._states[cluster_id]
+        founded = state is None
         if state is None:
-            state = self._states[cluster_id] = _State()
+            state = self._states[cluster_id] = ClusterState(reps_loaded=True)
         state.join(member.record.closed_at)
         values: dict[str, Any] = {
             "posting_id": posting_id,
             "cluster_id": cluster_id,
-            "seq": self._tick(),
+            "seq": self.tick(),
             "rule": "new",
             "score": None,
             "matched": None,
@@ -284,12 +327,13 @@ class SqlCandidateSource:
         if blocks is not None:
             hashes = self.index.hashes(blocks)
             values.update(self._rep_values(content_hash, member.keys, hashes))
-            self.index.add(cluster_id, hashes, values["rep_seq"])
+            self._register(cluster_id, state, blocks, hashes, values["rep_seq"], founded)
             state.reps.append((values["rep_seq"], posting_id))
             self._reps[posting_id] = member
             self.cache.put(posting_id, content_hash, member)
         self._pending[posting_id] = values
         self._where[key] = cluster_id
+        self.expiry.changed(cluster_id)
 
     def update_member(self, member: Representative, blocks: Sequence[str] | None) -> None:
         """A known record changed: a representative's keys and blocks are replaced."""
@@ -300,15 +344,18 @@ class SqlCandidateSource:
         if row is None:
             return
         self._forget(row.cluster_id)
-        if row.rep_seq is None or blocks is None:
-            return
-        hashes = self.index.hashes(blocks)
-        self.index.remove(row.cluster_id, unpack_blocks(row.blocks))
-        self.index.add(row.cluster_id, hashes, self._tick())
-        values = self._rep_values(content_hash, member.keys, hashes)
-        values["rep_seq"] = row.rep_seq  # keeps its rank among the representatives
-        self.conn.execute(_SAVE_REP, {"b_id": posting_id, **values})
-        self.cache.put(posting_id, content_hash, member)
+        if row.rep_seq is not None and blocks is not None:
+            hashes = self.index.hashes(blocks)
+            state = self.states([row.cluster_id])[row.cluster_id]
+            if state is None or not state.evicted:  # an evicted one keeps its board id only
+                self.index.remove(row.cluster_id, unpack_blocks(row.blocks))
+                self.index.add(row.cluster_id, hashes, self.tick())
+            values = self._rep_values(content_hash, member.keys, hashes)
+            values["rep_seq"] = row.rep_seq  # keeps its rank among the representatives
+            self.conn.execute(_SAVE_REP, {"b_id": posting_id, **values})
+            self.cache.put(posting_id, content_hash, member)
+            self.expiry.forget_reps(row.cluster_id)
+        self.expiry.changed(row.cluster_id)
 
     def remove_member(self, record_key: str) -> tuple[str, bool] | None:
         """Drop a record and its blocks."""
@@ -326,8 +373,11 @@ class SqlCandidateSource:
         left = self.conn.scalar(
             select(members.posting_id).where(members.cluster_id == row.cluster_id).limit(1)
         )
+        self.expiry.forget_reps(row.cluster_id)
         if left is None:
             self.index.drop_cluster(row.cluster_id)
+        else:
+            self.expiry.changed(row.cluster_id)
         return row.cluster_id, was_rep
 
     def promotable(self, cluster_id: str) -> Representative | None:
@@ -354,7 +404,8 @@ class SqlCandidateSource:
         hashes = self.index.hashes(blocks)
         values = self._rep_values(content_hash, keys, hashes)
         self.conn.execute(_SAVE_REP, {"b_id": posting_id, **values})
-        self.index.add(cluster_id, hashes, values["rep_seq"])
+        state = self.states([cluster_id])[cluster_id]
+        self._register(cluster_id, state, blocks, hashes, values["rep_seq"], False)
 
     def clusters(self) -> dict[str, list[str]]:
         """Every cluster with its record keys in join order."""
@@ -371,6 +422,20 @@ class SqlCandidateSource:
 
     # -- helpers ----------------------------------------------------------------------------
 
+    def _register(
+        self,
+        cluster_id: str,
+        state: ClusterState | None,
+        blocks: Sequence[str],
+        hashes: list[int],
+        rep_seq: int,
+        founded: bool,
+    ) -> None:
+        """Index a new representative's blocks (its board id's alone in an evicted cluster)."""
+        sid = self.index.hashes(board_id_blocks(blocks))
+        self.expiry.rep_added(cluster_id, rep_seq, hashes, sid, founded)
+        self.index.add(cluster_id, sid if state is not None and state.evicted else hashes, rep_seq)
+
     def _forget(self, cluster_id: str) -> None:
         """Drop a loaded state whose rows are about to change outside the working set."""
         self._states.pop(cluster_id, None)
@@ -378,7 +443,7 @@ class SqlCandidateSource:
     def _rep_values(self, content_hash: str, keys: Keys, hashes: list[int]) -> dict[str, Any]:
         """Member columns of a new representative (its rank, cached keys and blocks)."""
         return {
-            "rep_seq": self._tick(),
+            "rep_seq": self.tick(),
             "cached_keys": encode_keys(keys),
             "content_hash": content_hash,
             "blocks": pack_blocks(hashes),

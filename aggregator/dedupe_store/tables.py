@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Float,
     Index,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 from aggregator.store.models import NAMING_CONVENTION
@@ -58,6 +60,8 @@ dedupe_clusters = Table(
     metadata,
     Column("cluster_id", String(40), primary_key=True),
     Column("recency", BigInteger, nullable=False),  # clock of its last block registration
+    # past rejoining: only its board ids' block rows are left (migration 0010)
+    Column("evicted", Boolean, nullable=False, server_default=false()),
 )
 
 dedupe_state = Table(

@@ -133,7 +133,10 @@ class PostingRow(OfferFields, Base):
     """A normalized posting, unique per source and source offer id."""
 
     __tablename__ = "postings"
-    __table_args__ = (UniqueConstraint("source", "source_offer_id"),)
+    __table_args__ = (
+        UniqueConstraint("source", "source_offer_id"),
+        Index("ix_postings_closed_at", "closed_at"),  # dedupe's sweep of recent closes
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     source: Mapped[str] = mapped_column(ForeignKey("sources.key"))
