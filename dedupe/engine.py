@@ -25,7 +25,7 @@ from dedupe.keys import Keys, compute_keys
 from dedupe.memory import MemoryCandidateSource
 from dedupe.records import DedupeRecord, canonical_order
 from dedupe.scoring import DEFAULT_CONFIG, MatchConfig, compare, is_new_vacancy
-from dedupe.vetoes import place_veto, republication_gap
+from dedupe.vetoes import other_town, place_veto, republication_gap
 
 # pairwise refusals that are not vetoes of the pair but forbid joining the cluster
 CLUSTER_VETOES = frozenset({"same_board_place"})
@@ -118,9 +118,12 @@ class Deduper:
         if _closed_long_before(member.record, view, self.config):
             return None  # every representative would veto it as a new vacancy: skip the scoring
         best: MatchExplanation | None = None
+        record, place = member.record, member.keys.place
         for rep in view.representatives:
-            if rep.record.key == member.record.key:
+            if rep.record.key == record.key:
                 continue
+            if other_town(place, rep.keys.place) and not _same_board_id(record, rep.record):
+                return None  # compare's place veto, without building its explanation
             verdict = compare(
                 member.record,
                 member.keys,
@@ -168,8 +171,12 @@ def _closed_long_before(record: DedupeRecord, view: ClusterView, config: MatchCo
     """
     if not is_new_vacancy(republication_gap(record.posted_at, view.closed_at), config):
         return False
-    same_id = (record.source, record.source_offer_id)
-    return all((r.record.source, r.record.source_offer_id) != same_id for r in view.representatives)
+    return not any(_same_board_id(record, r.record) for r in view.representatives)
+
+
+def _same_board_id(a: DedupeRecord, b: DedupeRecord) -> bool:
+    """The one pair :func:`compare` matches before any veto (``same_source_id``)."""
+    return a.source == b.source and a.source_offer_id == b.source_offer_id
 
 
 def _other_site(a: ClusterView, b: ClusterView, config: MatchConfig) -> bool:

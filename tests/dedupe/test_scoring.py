@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import combinations
 
 from aggregator.schema import ContractType, SalaryPeriod, WorkingTime
+from dedupe.keys import compute_keys
 from dedupe.records import DedupeRecord
-from dedupe.scoring import DEFAULT_CONFIG, explain
+from dedupe.scoring import DEFAULT_CONFIG, compare, explain
+from dedupe.vetoes import other_town
 
 from .cases import BASE, LUMEN_TEXT, T0, copy_of, days
+from .synthetic import market
 
 AGENCY_TEXT = (
     "Intérim Plus recrute pour son client, {client}, un préparateur de commandes. "
@@ -393,3 +397,16 @@ def test_employer_copy_retitled_with_an_edited_text_merges_the_same_week() -> No
     assert not explain(BASE, other_employer).match
     later = replace(retitled, posted_at=T0 + days(20))
     assert not explain(BASE, later).match
+
+
+def test_other_town_is_compares_place_veto() -> None:
+    """The engine's shortcut turns away exactly the pairs compare vetoes on the town."""
+    records, _ = market(seed=41, vacancies=60)
+    keyed = [(r, compute_keys(r)) for r in records]
+    shortcut = 0
+    for (a, ka), (b, kb) in combinations(keyed, 2):
+        if other_town(ka.place, kb.place):
+            shortcut += 1
+            verdict = compare(b, kb, a, ka, closed_at=None)
+            assert verdict.rule in ("veto:country", "veto:place"), verdict
+    assert shortcut > 100
