@@ -97,6 +97,7 @@ class ClusterState:
     reps: list[tuple[int, int]] = field(default_factory=list)  # (rep_seq, posting id)
     reps_loaded: bool = False  # ``reps`` read (a state read for expiry alone has none)
     evicted: bool = False  # past rejoining: out of the blocks (see :mod:`dedupe.expiry`)
+    view: ClusterView | None = None  # built when first read, dropped when a member joins
 
     @property
     def closed_at(self) -> datetime | None:
@@ -280,15 +281,15 @@ class SqlCandidateSource:
             state = self._states[cluster_id]
             if state is None or not state.members:
                 continue  # emptied since its blocks were read
-            reps = tuple(self._reps[pid] for _, pid in sorted(state.reps))
-            out.append(
-                ClusterView(
+            if state.view is None:
+                reps = tuple(self._reps[pid] for _, pid in sorted(state.reps))
+                state.view = ClusterView(
                     cluster_id=cluster_id,
                     representatives=reps,
                     closed_at=state.closed_at,
                     sources=frozenset(r.record.source for r in reps),
                 )
-            )
+            out.append(state.view)
         return out
 
     def cluster_of(self, record_key: str) -> str | None:
@@ -312,6 +313,7 @@ class SqlCandidateSource:
         if state is None:
             state = self._states[cluster_id] = ClusterState(reps_loaded=True)
         state.join(member.record.closed_at)
+        state.view = None
         values: dict[str, Any] = {
             "posting_id": posting_id,
             "cluster_id": cluster_id,
