@@ -10,6 +10,10 @@ A hard objection is a veto (other place, contract, pay, re-publication...) or, a
 cluster level, a second ad of the same board that does not show the same site: a board
 lists a vacancy once, so its two ads naming only "Paris" are a chain's two sites, and the
 cluster of one must turn the other away even when another board's copy accepts it.
+
+Before each record the source is told its publication date (the horizon): clusters past
+rejoining leave the candidate blocks (:mod:`dedupe.expiry`), so what a record is ranked
+against does not grow with the history held.
 """
 
 from __future__ import annotations
