@@ -16,6 +16,16 @@ PER_YEAR: dict[SalaryPeriod, float] = {
 }
 
 
+# Round amounts boards publish a salary rounded to ("46 k€" for 45 500, "2 300 €" for 2 280).
+ROUNDING_STEP: dict[SalaryPeriod, float] = {
+    SalaryPeriod.HOUR: 0.5,
+    SalaryPeriod.DAY: 50.0,
+    SalaryPeriod.WEEK: 50.0,
+    SalaryPeriod.MONTH: 100.0,
+    SalaryPeriod.YEAR: 1000.0,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class AnnualSalary:
     """An annualized salary range, with the period it was published in (or guessed)."""
@@ -70,14 +80,35 @@ def salary_compatible(a: AnnualSalary, b: AnnualSalary, tolerance: float = 0.12)
     return a.low <= b.high * (1 + tol) and b.low <= a.high * (1 + tol)
 
 
+def _rounded_from(value: float, salary: AnnualSalary, other: float) -> bool:
+    """Whether ``value`` (a bound of ``salary``, per year) is a round amount in its period that
+    ``other`` rounds to: "46 k€" stands for 45 500 to 46 500, "2 300 €" a month for 2 250 to 2 350.
+    """
+    per_year = PER_YEAR[salary.period]
+    step = ROUNDING_STEP[salary.period]
+    published = value / per_year
+    units = published / step
+    if abs(units - round(units)) > 1e-6:
+        return False
+    return abs(value - other) <= (step / 2) * per_year * (1 + 1e-9)
+
+
+def _same_amount(x: float, y: float, a: AnnualSalary, b: AnnualSalary, tolerance: float) -> bool:
+    if abs(x - y) <= tolerance * max(x, y):
+        return True
+    return _rounded_from(x, a, y) or _rounded_from(y, b, x)
+
+
 def same_pay(a: AnnualSalary | None, b: AnnualSalary | None, tolerance: float = 0.01) -> bool:
     """Whether two published salaries are the same amounts (rounding aside), in one currency.
 
     Stronger than :func:`salary_compatible`: it is positive evidence, not the absence of a
-    conflict, so both must be published and both bounds must agree.
+    conflict, so both must be published and both bounds must agree: within ``tolerance``, or
+    one bound a round amount of its period the other rounds to (a board writing "46-58 k€"
+    for 45 500 - 58 000 €, or 2 300 € a month for 2 280 €).
     """
     if a is None or b is None or (a.currency and b.currency and a.currency != b.currency):
         return False
-    return abs(a.low - b.low) <= tolerance * max(a.low, b.low) and abs(
-        a.high - b.high
-    ) <= tolerance * max(a.high, b.high)
+    return _same_amount(a.low, b.low, a, b, tolerance) and _same_amount(
+        a.high, b.high, a, b, tolerance
+    )

@@ -224,3 +224,22 @@ def test_same_pay_needs_both_bounds_equal_in_one_currency() -> None:
     assert not same_pay(hourly, annualize(12.5, 15.0, "EUR", SalaryPeriod.HOUR))
     assert not same_pay(hourly, annualize(12.5, 14.2, "GBP", SalaryPeriod.HOUR))
     assert not same_pay(hourly, None) and not same_pay(None, None)
+
+
+def test_same_pay_tolerates_a_board_rounding_the_amounts() -> None:
+    exact = annualize(45500, 58000, "EUR", SalaryPeriod.YEAR)
+    in_k = annualize(46000, 58000, "EUR", SalaryPeriod.YEAR)  # "46-58 k€"
+    assert same_pay(exact, in_k) and same_pay(in_k, exact)
+    half_down = annualize(48000, 62000, "EUR", SalaryPeriod.YEAR)  # "48-62 k€" for 48.5-62.5
+    assert same_pay(annualize(48500, 62500, "EUR", SalaryPeriod.YEAR), half_down)
+    monthly = annualize(2280, 2750, "EUR", SalaryPeriod.MONTH)
+    assert same_pay(monthly, annualize(2300, 2800, "EUR", SalaryPeriod.MONTH))  # hundreds
+    assert same_pay(
+        annualize(14.72, 16.5, "EUR", SalaryPeriod.HOUR),
+        annualize(14.5, 16.5, "EUR", SalaryPeriod.HOUR),
+    )
+    # a round amount stands for half a step either side, no more
+    assert not same_pay(exact, annualize(47000, 58000, "EUR", SalaryPeriod.YEAR))
+    assert not same_pay(monthly, annualize(2400, 2800, "EUR", SalaryPeriod.MONTH))
+    # two amounts neither of which is round are compared within 1%
+    assert not same_pay(exact, annualize(46100, 58000, "EUR", SalaryPeriod.YEAR))
