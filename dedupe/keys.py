@@ -31,6 +31,8 @@ class Keys:
     salary: AnnualSalary | None
     url: str
     stated_working_time: str = ""  # "part_time" / "full_time" as the title or text states it
+    weekly_hours: float | None = None  # hours a week the title or text states
+    stated_remote: str = ""  # "remote" / "hybrid" as the title or text states it
 
 
 def title_key(title: str) -> tuple[str, frozenset[str]]:
@@ -76,21 +78,55 @@ def recruits_for_client(description: DescriptionPrint | None) -> bool:
     return any(phrase in padded for phrase in vocab().agency_phrases)
 
 
+def _statement(texts: tuple[str, ...], phrases: dict[str, re.Pattern[str]]) -> str:
+    """The one name of ``phrases`` the first text naming any states ("" if it names two)."""
+    for normalized in texts:
+        if not normalized:
+            continue
+        found = [name for name, regex in phrases.items() if regex.search(normalized)]
+        if found:
+            return found[0] if len(found) == 1 else ""
+    return ""
+
+
+def _normalized(text: str) -> str:
+    return " ".join(words(fold(text))) if text else ""
+
+
 def stated_working_time(title: str, description: str) -> str:
     """Working time the title states, else the description ("" when unstated or both named).
 
     Mappings infer the structured field and can miss "À TEMPS PARTIEL" in a title, so two
     copies of one vacancy may disagree there while their texts agree.
     """
-    phrases = vocab().working_time_phrases
-    for text in (title, description):
-        if not text:
+    texts = (_normalized(title), _normalized(description))
+    return _statement(texts, vocab().working_time_phrases)
+
+
+def stated_remote(title: str, description: str) -> str:
+    """Remote work the title, else the description, states ("" when unstated or both named)."""
+    return _statement((_normalized(title), _normalized(description)), vocab().remote_phrases)
+
+
+def _weekly_hours(folded_texts: tuple[str, ...]) -> float | None:
+    for folded in folded_texts:
+        if not folded or not any(ch.isdigit() for ch in folded):
             continue
-        normalized = " ".join(words(fold(text)))
-        found = [name for name, regex in phrases.items() if regex.search(normalized)]
+        found = {
+            float(match.group("h").replace(",", "."))
+            for match in vocab().weekly_hours.finditer(folded)
+        }
         if found:
-            return found[0] if len(found) == 1 else ""
-    return ""
+            return found.pop() if len(found) == 1 else None
+    return None
+
+
+def stated_weekly_hours(title: str, description: str) -> float | None:
+    """Hours a week the title, else the description, states ("37,5 hours per week" -> 37.5).
+
+    None when unstated, or when the first text stating hours gives two different weeks.
+    """
+    return _weekly_hours((fold(title), fold(description)))
 
 
 def url_key(url: str) -> str:
@@ -106,6 +142,9 @@ def compute_keys(record: DedupeRecord) -> Keys:
     title, tokens = title_key(record.title)
     company, acronym = company_key(record.company)
     description = description_print(record.description)
+    v = vocab()
+    folded = (fold(record.title), fold(record.description))
+    normalized = tuple(" ".join(words(text)) for text in folded)
     return Keys(
         title=title,
         title_tokens=tokens,
@@ -120,5 +159,7 @@ def compute_keys(record: DedupeRecord) -> Keys:
             record.salary_min, record.salary_max, record.salary_currency, record.salary_period
         ),
         url=url_key(record.url),
-        stated_working_time=stated_working_time(record.title, record.description),
+        stated_working_time=_statement(normalized, v.working_time_phrases),
+        weekly_hours=_weekly_hours(folded),
+        stated_remote=_statement(normalized, v.remote_phrases),
     )

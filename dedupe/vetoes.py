@@ -84,6 +84,11 @@ def terms_veto(a: DedupeRecord, b: DedupeRecord, ka: Keys, kb: Keys) -> Veto | N
     wa, wb = working_time_of(a, ka), working_time_of(b, kb)
     if wa and wb and wa != wb:
         return Veto("working_time", f"working time {wa} != {wb}")
+    ha, hb = ka.weekly_hours, kb.weekly_hours
+    if ha is not None and hb is not None and abs(ha - hb) > 0.01:
+        return Veto("working_time", f"{ha:g} h a week != {hb:g} h a week")
+    if ka.stated_remote and kb.stated_remote and ka.stated_remote != kb.stated_remote:
+        return Veto("remote", f"remote work {ka.stated_remote} != {kb.stated_remote}")
     if ka.salary and kb.salary and salary_compatible(ka.salary, kb.salary) is False:
         return Veto(
             "salary",

@@ -31,6 +31,8 @@ class Vocab:
     agency_markers: tuple[str, ...]  # word-normalized, padded with spaces
     agency_phrases: tuple[str, ...]  # word-normalized, padded with spaces
     working_time_phrases: dict[str, re.Pattern[str]]  # working time -> whole-word regex
+    weekly_hours: re.Pattern[str]  # over folded text, group "h": the hours
+    remote_phrases: dict[str, re.Pattern[str]]  # remote / hybrid -> whole-word regex
 
 
 def _marker_regex(markers: list[str]) -> re.Pattern[str]:
@@ -81,5 +83,13 @@ def vocab() -> Vocab:
         agency_phrases=tuple(f" {' '.join(words(fold(p)))} " for p in raw["agency_phrases"]),
         working_time_phrases={
             name: _phrase_regex(phrases) for name, phrases in raw["working_time_phrases"].items()
+        },
+        weekly_hours=re.compile(
+            r"(?<![\d.,])(?P<h>\d{1,2}(?:[.,]\d{1,2})?)(?:"
+            + "|".join(f"(?:{p})" for p in raw["weekly_hours"])
+            + ")"
+        ),
+        remote_phrases={
+            name: _phrase_regex(phrases) for name, phrases in raw["remote_phrases"].items()
         },
     )

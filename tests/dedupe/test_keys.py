@@ -6,7 +6,15 @@ import pytest
 
 from aggregator.schema import SalaryPeriod
 from dedupe.fingerprint import description_print, jaccard_estimate, normalize_description
-from dedupe.keys import company_key, is_agency, stated_working_time, title_key, url_key
+from dedupe.keys import (
+    company_key,
+    is_agency,
+    stated_remote,
+    stated_weekly_hours,
+    stated_working_time,
+    title_key,
+    url_key,
+)
 from dedupe.places import arrondissement_code, city_key, department, make_place
 from dedupe.salary import annualize, salary_compatible, same_pay
 from dedupe.text import fold
@@ -243,3 +251,25 @@ def test_same_pay_tolerates_a_board_rounding_the_amounts() -> None:
     assert not same_pay(monthly, annualize(2400, 2800, "EUR", SalaryPeriod.MONTH))
     # two amounts neither of which is round are compared within 1%
     assert not same_pay(exact, annualize(46100, 58000, "EUR", SalaryPeriod.YEAR))
+
+
+def test_stated_weekly_hours_and_remote_work_read_every_board_spelling() -> None:
+    assert stated_weekly_hours("Vendeur", "Contrat : CDI - Temps plein (35 h/semaine)") == 35.0
+    assert (
+        stated_weekly_hours("Cook", "Contract: Permanent - Full time (37,5 hours per week)") == 37.5
+    )
+    assert stated_weekly_hours("Koch", "Vertrag: Unbefristet - Vollzeit (38,5 Std./Woche)") == 38.5
+    assert stated_weekly_hours("Agent (24h hebdomadaires)", "Temps plein 35 h/semaine") == 24.0
+    assert stated_weekly_hours("Driver", "a 40-hour week on the road") == 40.0
+    assert stated_weekly_hours("Vendeur", "Ouvert 7 j/7, 35 h puis 39 h") is None  # no week
+    assert stated_weekly_hours("Vendeur", "35 h/semaine l'hiver, 39 h/semaine l'été") is None
+    assert stated_weekly_hours("Vendeur", "Remise de 135 h/semaine") is None  # not an hour count
+    assert (
+        stated_remote("Dev", "Organisation : Télétravail partiel (2 jours par semaine)") == "hybrid"
+    )
+    assert stated_remote("Dev", "Working pattern: Hybrid (2 days a week in the office)") == "hybrid"
+    assert stated_remote("Dev", "Arbeitsort: Hybrid (2 Tage Homeoffice pro Woche)") == "hybrid"
+    assert stated_remote("Dev", "Arbeitsort: 100 % remote") == "remote"
+    assert stated_remote("Dev", "Organisation : Télétravail complet") == "remote"
+    assert stated_remote("Dev", "Garantir la sécurité sur site") == ""
+    assert stated_remote("Dev", "Télétravail complet ou hybride au choix") == ""

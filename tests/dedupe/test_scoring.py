@@ -196,6 +196,20 @@ def test_same_title_other_contract_or_working_time_does_not_merge() -> None:
     assert explain(BASE, part).rule == "veto:working_time"
 
 
+def test_other_weekly_hours_or_remote_work_stated_does_not_merge() -> None:
+    week35 = replace(BASE, description=LUMEN_TEXT + " Temps plein, 35 h/semaine.")
+    week39 = copy_of(BASE, "apec", "1", description=LUMEN_TEXT + " Temps plein, 39 h/semaine.")
+    result = explain(week35, week39)
+    assert result.rule == "veto:working_time" and "35 h" in result.reasons[0], result.render()
+    same_week = copy_of(week35, "apec", "2")
+    assert explain(week35, same_week).match
+    unstated = copy_of(BASE, "apec", "3")  # one text silent on the week: no conflict
+    assert explain(week35, unstated).match
+    hybrid = replace(BASE, description=LUMEN_TEXT + " Organisation : télétravail partiel.")
+    remote = copy_of(BASE, "apec", "4", description=LUMEN_TEXT + " Télétravail complet.")
+    assert explain(hybrid, remote).rule == "veto:remote"
+
+
 def test_incompatible_salary_or_country_does_not_merge() -> None:
     rich = copy_of(BASE, "apec", "1", salary_min=52000, salary_max=58000)
     assert explain(BASE, rich).rule == "veto:salary"
