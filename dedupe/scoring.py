@@ -13,7 +13,14 @@ from dedupe.keys import Keys, compute_keys
 from dedupe.places import same_site, site_known
 from dedupe.records import DedupeRecord, canonical_order
 from dedupe.salary import same_pay
-from dedupe.vetoes import Veto, place_veto, republication_gap, terms_veto, text_veto
+from dedupe.vetoes import (
+    Veto,
+    place_veto,
+    republication_gap,
+    terms_veto,
+    text_veto,
+    working_time_of,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +46,8 @@ class MatchConfig:
     agency_description: float = 0.2  # ... and sharing some missions (a cut copy holds few)
     agency_pay: float = 0.01  # ... and the same pay (both bounds within 1%)
     agency_text: float = 0.7  # ... or, with no pay on one side, this description score
+    agency_terms: float = 0.45  # ... or this one, both texts stating the same terms
+    agency_terms_date: float = 1.0  # ... published within three days of each other
     repost_days: float = 30.0  # re-publication within this many days of the close: a re-post
     new_vacancy_days: float = 60.0  # re-published later than this: a new vacancy
     max_km: float = 40.0
@@ -288,7 +297,15 @@ def agency_repost(
     if (fields["description"] or 0.0) < config.agency_description:
         reasons.append("the agency's ad and the employer's must describe the same missions")
     one_unpaid = new_keys.salary is None or old_keys.salary is None
-    shared_text = one_unpaid and (fields["description"] or 0.0) >= config.agency_text
+    description = fields["description"] or 0.0
+    shared_text = one_unpaid and description >= config.agency_text
+    if (
+        one_unpaid
+        and description >= config.agency_terms
+        and (fields["date"] or 0.0) >= config.agency_terms_date
+        and same_terms(new, new_keys, old, old_keys)
+    ):
+        shared_text = True
     if not shared_text and not same_pay(new_keys.salary, old_keys.salary, config.agency_pay):
         # the agency rewrites the text: an equal published pay is what ties the two ads
         reasons.append(
@@ -301,6 +318,22 @@ def agency_repost(
             new.key, old.key, fields, 0.0, False, "agency_repost_no", tuple(reasons)
         )
     return MatchExplanation(new.key, old.key, fields, 1.0, True, "agency_repost")
+
+
+def same_terms(a: DedupeRecord, ka: Keys, b: DedupeRecord, kb: Keys) -> bool:
+    """Whether both ads state the same terms: contract, working time, hours a week, remote work.
+
+    An agency rewrites the employer's text but repeats its conditions; each must be given by
+    both (remote work: stated by both alike or by neither), a silence proves nothing.
+    """
+    if a.contract_type is None or a.contract_type != b.contract_type:
+        return False
+    wa = working_time_of(a, ka)
+    if not wa or wa != working_time_of(b, kb):
+        return False
+    if ka.weekly_hours is None or ka.weekly_hours != kb.weekly_hours:
+        return False
+    return ka.stated_remote == kb.stated_remote
 
 
 def explain(

@@ -424,3 +424,77 @@ def test_other_town_is_compares_place_veto() -> None:
             verdict = compare(b, kb, a, ka, closed_at=None)
             assert verdict.rule in ("veto:country", "veto:place"), verdict
     assert shortcut > 100
+
+
+METZ_EMPLOYER_TEXT = (
+    "Marché Plus, acteur de la grande distribution, recrute un(e) Préparateur de commandes "
+    "pour son site de Metz.\nVos missions\n- Préparer les commandes à l'aide d'un terminal\n"
+    "- Charger et décharger les camions\n- Participer aux inventaires\nVotre profil\n"
+    "- Une expérience de 2 ans minimum est souhaitée.\n- Le permis B est un plus.\n"
+    "Nous vous proposons\n- Contrat : Intérim - Temps plein (35 h/semaine)\n"
+    "- Tickets restaurant\n- Prime annuelle sur objectifs\n- RTT\n"
+    "Processus de recrutement : un entretien téléphonique puis une rencontre sur site."
+)
+METZ_AGENCY_TEXT = (
+    "Notre agence Azur Intérim recrute pour l'un de ses clients (une PME familiale de "
+    "l'agroalimentaire) un(e) Préparateur de commandes sur Metz.\nVos missions\n"
+    "- Préparer les commandes à l'aide d'un terminal\n- Charger et décharger les camions\n"
+    "- Participer aux inventaires\nVotre profil\n"
+    "- Vous êtes rigoureux(se), organisé(e) et doté(e) d'un bon sens du relationnel.\n"
+    "- Une expérience de 2 ans minimum est souhaitée.\nNous vous proposons\n"
+    "- Contrat : Intérim - Temps plein (35 h/semaine)\n- Plan de formation individualisé\n"
+    "- RTT\nProcessus de recrutement : un entretien téléphonique puis une rencontre sur site."
+)
+
+
+def _metz_pair() -> tuple[DedupeRecord, DedupeRecord]:
+    employer = copy_of(
+        BASE,
+        "ft-interim",
+        "959AYJU",
+        title="Préparateur de commandes (H/F)",
+        company="MARCHÉ PLUS SAS",
+        description=METZ_EMPLOYER_TEXT,
+        city="Metz",
+        postal_code="57000",
+        contract_type=ContractType.TEMPORARY,
+        salary_min=None,
+        salary_max=None,
+        posted_at=T0 + days(2),
+    )
+    agency = copy_of(
+        employer,
+        "xf-azur-interim",
+        "AZU-377110621",
+        company="Azur Intérim",
+        description=METZ_AGENCY_TEXT,
+        posted_at=T0,
+    )
+    return employer, agency
+
+
+def test_agency_repost_stating_the_employer_terms_merges() -> None:
+    employer, agency = _metz_pair()
+    result = explain(employer, agency)
+    assert result.match and result.rule == "agency_repost", result.render()
+    description = result.fields["description"] or 0.0
+    assert DEFAULT_CONFIG.agency_terms <= description < DEFAULT_CONFIG.agency_text
+    # every term must be stated alike by both: hours, contract, working time, remote work
+    week39 = replace(agency, description=METZ_AGENCY_TEXT.replace("35 h", "39 h"))
+    assert not explain(employer, week39).match
+    unstated = replace(agency, description=METZ_AGENCY_TEXT.replace(" (35 h/semaine)", ""))
+    assert not explain(employer, unstated).match
+    fixed_term = replace(agency, contract_type=ContractType.FIXED_TERM)
+    assert not explain(employer, fixed_term).match
+    hybrid = replace(agency, description=METZ_AGENCY_TEXT + "\nTélétravail partiel.")
+    assert not explain(employer, hybrid).match
+    # the terms do not prove a repost published more than three days apart
+    later = replace(agency, posted_at=T0 - days(3))
+    assert explain(employer, later).rule == "agency_repost_no"
+    # nor a text that shares little more than the terms line
+    bare = replace(
+        agency,
+        description=METZ_AGENCY_TEXT.split("Vos missions")[0]
+        + "Contrat : Intérim - Temps plein (35 h/semaine).",
+    )
+    assert not explain(employer, bare).match
