@@ -35,13 +35,18 @@ class Keys:
     stated_remote: str = ""  # "remote" / "hybrid" as the title or text states it
 
 
-def title_key(title: str) -> tuple[str, frozenset[str]]:
-    """Title key and token set: "Développeur·se Python Sr (H/F)" -> "developpeur python senior"."""
+def title_key(title: str, town: str = "") -> tuple[str, frozenset[str]]:
+    """Title key and token set: "Développeur·se Python Sr (H/F)" -> "developpeur python senior".
+
+    Acronyms are spelled out ("IDE" -> "infirmier diplome etat"); the words of ``town`` (the
+    posting's city key: "Chef de rang - Paris") are left out, the place is compared apart.
+    """
     v = vocab()
     text = v.inclusive_endings.sub("", v.gender_markers.sub(" ", fold(title)))
+    skipped = set(town.split())
     tokens: list[str] = []
     for token in words(text):
-        if token in v.title_stopwords or token in v.title_noise:
+        if token in v.title_stopwords or token in v.title_noise or token in skipped:
             continue
         tokens.extend(v.title_abbreviations.get(token, token).split())
     if not tokens:  # a title made only of stop-words: keep its words rather than nothing
@@ -139,7 +144,10 @@ def url_key(url: str) -> str:
 
 def compute_keys(record: DedupeRecord) -> Keys:
     """All comparison keys of a record (pure: the same record always gives the same keys)."""
-    title, tokens = title_key(record.title)
+    place = make_place(
+        record.city, record.postal_code, record.country, record.latitude, record.longitude
+    )
+    title, tokens = title_key(record.title, place.city)
     company, acronym = company_key(record.company)
     description = description_print(record.description)
     v = vocab()
@@ -151,9 +159,7 @@ def compute_keys(record: DedupeRecord) -> Keys:
         company=company,
         company_acronym=acronym,
         agency=is_agency(record.company) or recruits_for_client(description),
-        place=make_place(
-            record.city, record.postal_code, record.country, record.latitude, record.longitude
-        ),
+        place=place,
         description=description,
         salary=annualize(
             record.salary_min, record.salary_max, record.salary_currency, record.salary_period

@@ -7,7 +7,9 @@ import pytest
 from aggregator.schema import SalaryPeriod
 from dedupe.fingerprint import description_print, jaccard_estimate, normalize_description
 from dedupe.keys import (
+    Keys,
     company_key,
+    compute_keys,
     is_agency,
     stated_remote,
     stated_weekly_hours,
@@ -16,7 +18,9 @@ from dedupe.keys import (
     url_key,
 )
 from dedupe.places import arrondissement_code, city_key, department, make_place
+from dedupe.records import DedupeRecord
 from dedupe.salary import annualize, salary_compatible, same_pay
+from dedupe.scoring import title_score
 from dedupe.text import fold
 
 
@@ -45,6 +49,23 @@ def test_title_key_folds_markers_stopwords_and_accents(raw: str, expected: str) 
 def test_title_key_keeps_seniority() -> None:
     assert title_key("Comptable senior H/F")[0] != title_key("Comptable junior H/F")[0]
     assert "senior" in title_key("Comptable Senior (F/H)")[1]
+
+
+def test_title_key_spells_out_acronyms_and_drops_contract_working_time_and_town() -> None:
+    assert title_key("IDE de nuit")[0] == "infirmier diplome etat nuit"
+    assert title_key("DRH (H/F)")[0] == title_key("Directeur Ressources Humaines")[0]
+    assert title_key("Conducteur routier PL")[0] == "conducteur routier poids lourd"
+    assert title_key("Cariste à temps partiel - Intérim (H/F)")[0] == "cariste"
+    assert title_key("Delivery Driver (12 month FTC)")[0] == "delivery driver 12 month"
+    assert title_key("Pflegefachkraft in Teilzeit (m/w/d)")[0] == "pflegefachkraft"
+    assert title_key("Chef de rang - Paris", "paris")[0] == "chef rang"
+    assert title_key("Paris", "paris")[0] == "paris"  # nothing else left: the words stay
+
+    def keys(title: str, city: str) -> Keys:
+        return compute_keys(DedupeRecord("k", "s", "1", "https://x.example/1", title, city=city))
+
+    spelled, short = keys("Infirmier diplômé d'État", "Lyon"), keys("IDE - Lyon", "Lyon")
+    assert title_score(spelled, short) == 1.0
 
 
 def test_title_key_does_not_eat_words_containing_marker_letters() -> None:
