@@ -48,6 +48,7 @@ class MatchConfig:
     agency_text: float = 0.7  # ... or, with no pay on one side, this description score
     agency_terms: float = 0.45  # ... or this one, both texts stating the same terms
     agency_terms_date: float = 1.0  # ... published within three days of each other
+    agency_terms_title: float = 0.5  # ... and a title scoring this
     repost_days: float = 30.0  # re-publication within this many days of the close: a re-post
     new_vacancy_days: float = 60.0  # re-published later than this: a new vacancy
     max_km: float = 40.0
@@ -288,29 +289,32 @@ def agency_repost(
     """
     reasons: list[str] = []
     pn, po = new_keys.place, old_keys.place
-    if not (pn.city and pn.city == po.city):
-        reasons.append("the agency's ad and the employer's must name the same town")
-    if fields["title"] is None or fields["title"] < config.agency_title:
-        reasons.append("the agency's ad and the employer's must have the same title")
-    if (fields["date"] or 0.0) < config.agency_date:
-        reasons.append("the agency's ad and the employer's must be published the same week")
-    if (fields["description"] or 0.0) < config.agency_description:
-        reasons.append("the agency's ad and the employer's must describe the same missions")
-    one_unpaid = new_keys.salary is None or old_keys.salary is None
     description = fields["description"] or 0.0
-    shared_text = one_unpaid and description >= config.agency_text
-    if (
+    one_unpaid = new_keys.salary is None or old_keys.salary is None
+    # the employer's terms repeated (contract, working time, hours a week, remote work) with
+    # its missions, the same days: the role is the same whatever title each board gives it
+    terms = (
         one_unpaid
         and description >= config.agency_terms
         and (fields["date"] or 0.0) >= config.agency_terms_date
         and same_terms(new, new_keys, old, old_keys)
-    ):
-        shared_text = True
+    )
+    if not (pn.city and pn.city == po.city):
+        reasons.append("the agency's ad and the employer's must name the same town")
+    title_needed = config.agency_terms_title if terms else config.agency_title
+    if fields["title"] is None or fields["title"] < title_needed:
+        reasons.append("the agency's ad and the employer's must have the same title")
+    if (fields["date"] or 0.0) < config.agency_date:
+        reasons.append("the agency's ad and the employer's must be published the same week")
+    if description < config.agency_description:
+        reasons.append("the agency's ad and the employer's must describe the same missions")
+    shared_text = terms or (one_unpaid and description >= config.agency_text)
     if not shared_text and not same_pay(new_keys.salary, old_keys.salary, config.agency_pay):
         # the agency rewrites the text: an equal published pay is what ties the two ads
         reasons.append(
             "the agency's ad and the employer's must publish the same pay"
-            f" (or, one unpaid, keep the employer's text: description {config.agency_text})"
+            f" (or, one unpaid, keep the employer's text: description {config.agency_text},"
+            f" or its terms and {config.agency_terms})"
         )
     fields = {**fields, "place": 1.0 if pn.city else None}
     if reasons:

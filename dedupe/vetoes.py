@@ -58,6 +58,9 @@ def place_veto(
     if pa.department and pb.department and pa.department != pb.department:
         return Veto("place", f"departement {pa.department} != {pb.department}")
     km = distance_km(pa, pb)
+    if pa.postal_code and pa.postal_code == pb.postal_code and not (pa.precise and pb.precise):
+        # one postal code, one commune: a centre it was geocoded to locates nothing more
+        km = None
     if km is not None and km > max_km:
         return Veto("place", f"coordinates {km:.0f} km apart")
     if km is not None and pa.precise and pb.precise:

@@ -387,6 +387,18 @@ def test_working_time_stated_in_a_title_wins_over_a_mapped_field() -> None:
     assert explain(part, stated_full).rule == "veto:working_time"
 
 
+def test_a_commune_centre_and_a_site_of_one_postal_code_are_not_two_places() -> None:
+    # a board geocodes "77500" to its gazetteer centre, another gives the site 56 km away
+    centre = copy_of(BASE, "ft-offres", "1", city="Chelles", postal_code="77500")
+    centre = replace(centre, latitude=49.0867, longitude=1.8964)  # the centre: not a site
+    site = copy_of(centre, "proxi", "2", latitude=48.8794, longitude=2.5906)
+    assert explain(centre, site).match, explain(centre, site).render()
+    # another postal code, or two sites that far apart, stay apart
+    assert explain(centre, replace(site, postal_code="77100")).rule == "veto:place"
+    far = replace(site, latitude=49.2, longitude=2.9)
+    assert explain(replace(centre, latitude=48.80, longitude=2.50), far).rule == "veto:place"
+
+
 def test_two_geocodes_of_one_arrondissement_merge_two_arrondissements_do_not() -> None:
     a = copy_of(BASE, "apec", "1", city="Marseille", postal_code="13009")
     a = replace(a, latitude=43.2543, longitude=5.4057)
@@ -491,6 +503,13 @@ def test_agency_repost_stating_the_employer_terms_merges() -> None:
     # the terms do not prove a repost published more than three days apart
     later = replace(agency, posted_at=T0 - days(3))
     assert explain(employer, later).rule == "agency_repost_no"
+    # the terms and missions name the role: a board's other title for it is no objection
+    retitled = replace(agency, title="Préparateur logistique (H/F)")
+    result = explain(employer, retitled)
+    assert result.match and (result.fields["title"] or 0.0) < DEFAULT_CONFIG.agency_title
+    assert not explain(employer, replace(agency, title="Agent de fabrication")).match
+    unpaid_only = replace(retitled, description=METZ_AGENCY_TEXT.replace("35 h", "39 h"))
+    assert not explain(employer, unpaid_only).match  # without the terms, the title must agree
     # nor a text that shares little more than the terms line
     bare = replace(
         agency,
