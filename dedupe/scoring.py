@@ -46,8 +46,8 @@ class MatchConfig:
     agency_description: float = 0.2  # ... and sharing some missions (a cut copy holds few)
     agency_pay: float = 0.01  # ... and the same pay (both bounds within 1%)
     agency_text: float = 0.7  # ... or, with no pay on one side, this description score
-    agency_terms: float = 0.45  # ... or this one, both texts stating the same terms
-    agency_terms_date: float = 1.0  # ... published within three days of each other
+    agency_terms: float = 0.4  # ... or this one, both texts stating the same terms
+    agency_terms_days: float = 1.5  # ... published within this many days of each other
     agency_terms_title: float = 0.5  # ... and a title scoring this
     repost_days: float = 30.0  # re-publication within this many days of the close: a re-post
     new_vacancy_days: float = 60.0  # re-published later than this: a new vacancy
@@ -117,6 +117,13 @@ def opening_likeness(a: DescriptionPrint | None, b: DescriptionPrint | None) -> 
         return 0.0
     n = min(OPENING_CHARS, len(a.prefix), len(b.prefix))
     return fuzz.ratio(a.prefix[:n], b.prefix[:n]) / 100
+
+
+def days_apart(a: datetime | None, b: datetime | None) -> float:
+    """Days between two publications (infinite when either is undated)."""
+    if a is None or b is None:
+        return float("inf")
+    return abs((a - b).total_seconds()) / 86400.0
 
 
 def date_score(a: datetime | None, b: datetime | None) -> float | None:
@@ -296,7 +303,7 @@ def agency_repost(
     terms = (
         one_unpaid
         and description >= config.agency_terms
-        and (fields["date"] or 0.0) >= config.agency_terms_date
+        and days_apart(new.posted_at, old.posted_at) <= config.agency_terms_days
         and same_terms(new, new_keys, old, old_keys)
     )
     if not (pn.city and pn.city == po.city):

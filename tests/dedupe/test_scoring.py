@@ -472,7 +472,7 @@ def _metz_pair() -> tuple[DedupeRecord, DedupeRecord]:
         contract_type=ContractType.TEMPORARY,
         salary_min=None,
         salary_max=None,
-        posted_at=T0 + days(2),
+        posted_at=T0 + days(1),
     )
     agency = copy_of(
         employer,
@@ -500,8 +500,8 @@ def test_agency_repost_stating_the_employer_terms_merges() -> None:
     assert not explain(employer, fixed_term).match
     hybrid = replace(agency, description=METZ_AGENCY_TEXT + "\nTélétravail partiel.")
     assert not explain(employer, hybrid).match
-    # the terms do not prove a repost published more than three days apart
-    later = replace(agency, posted_at=T0 - days(3))
+    # the terms do not prove a repost published more than a day and a half apart
+    later = replace(agency, posted_at=T0 - days(1))
     assert explain(employer, later).rule == "agency_repost_no"
     # the terms and missions name the role: a board's other title for it is no objection
     retitled = replace(agency, title="Préparateur logistique (H/F)")
