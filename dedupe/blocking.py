@@ -50,6 +50,12 @@ def block_keys(record: DedupeRecord, keys: Keys) -> list[str]:
         out.extend(f"cot:{keys.company}|{word}" for word in words)
     if place:
         out.extend(f"plt:{place}|{word}" for word in words)
+        if keys.place.city and keys.weekly_hours is not None and record.contract_type:
+            # a staffing agency retitles the employer's ad but repeats its terms in its town
+            out.append(
+                f"ptm:{place}|{record.contract_type.value}|{keys.weekly_hours:g}"
+                f"|{keys.stated_remote}"
+            )
     return out
 
 

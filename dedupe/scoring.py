@@ -17,6 +17,7 @@ from dedupe.vetoes import (
     Veto,
     place_veto,
     republication_gap,
+    role_veto,
     terms_veto,
     text_veto,
     working_time_of,
@@ -223,7 +224,7 @@ def compare(
     if company is not None and company < config.min_company and not repost:
         reason = f"companies {new_keys.company!r} / {old_keys.company!r}"
         return _no(new, old, "company_differs", [reason], **fields)
-    veto = text_veto(new_keys, old_keys)
+    veto = text_veto(new_keys, old_keys) or role_veto(new_keys, old_keys)
     if veto is not None:
         return _no(new, old, f"veto:{veto.field}", [veto.reason], **fields)
     fields["description"] = description = description_score(

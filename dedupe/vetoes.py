@@ -101,6 +101,26 @@ def terms_veto(a: DedupeRecord, b: DedupeRecord, ka: Keys, kb: Keys) -> Veto | N
     return None
 
 
+def role_veto(a: Keys, b: Keys) -> Veto | None:
+    """Two titles whose distinctive terms contradict, each text naming its own and not the
+    other's: "Comptable fournisseurs" against "Comptable général", each text recruiting its
+    own. A board retitling a copy does not rewrite the text, which names the role as before,
+    so a copy's title words missing from its own text say nothing.
+    """
+    da, db = a.description, b.description
+    if da is None or db is None:
+        return None
+    town = set(a.place.city.split()) | set(b.place.city.split())
+    own_a = [w for w in a.title_tokens - b.title_tokens if len(w) >= 4 and w not in town]
+    own_b = [w for w in b.title_tokens - a.title_tokens if len(w) >= 4 and w not in town]
+    if not own_a or not own_b:
+        return None
+    for own, mine, theirs in ((own_a, da, db), (own_b, db, da)):
+        if not all(mine.mentions(w) is True and theirs.mentions(w) is False for w in own):
+            return None
+    return Veto("title", f"each text recruits its own role: {own_a[0]!r} / {own_b[0]!r}")
+
+
 def working_time_of(record: DedupeRecord, keys: Keys) -> str:
     """Working time as the copy's own text states it, else its structured field ("" unknown)."""
     if keys.stated_working_time:

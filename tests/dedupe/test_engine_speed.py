@@ -179,3 +179,15 @@ def test_held_members_share_the_strings_postings_repeat() -> None:
     assert a.record.city is b.record.city and a.keys.place.city is b.keys.place.city
     assert a.record.description == "" and a.keys == compute_keys(first)
     assert a.record == replace(first, description="")
+
+
+def test_an_agency_repost_retitled_meets_the_employer_ad_in_the_terms_block() -> None:
+    from .test_scoring import _metz_pair
+
+    employer, agency = _metz_pair()
+    retitled = replace(agency, title="Magasinier (H/F)")
+    shared = set(block_keys(employer, compute_keys(employer))) & set(
+        block_keys(retitled, compute_keys(retitled))
+    )
+    assert "ptm:FR|metz|temporary|35|" in shared
+    assert not any(b.startswith(("plt:", "cot:", "ctp:")) for b in shared)

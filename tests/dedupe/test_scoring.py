@@ -517,3 +517,45 @@ def test_agency_repost_stating_the_employer_terms_merges() -> None:
         + "Contrat : Intérim - Temps plein (35 h/semaine).",
     )
     assert not explain(employer, bare).match
+
+
+def test_two_roles_each_text_recruiting_its_own_do_not_merge() -> None:
+    text = (
+        "Menuiserie Roux, spécialiste de la menuiserie, recrute un(e) {title} "
+        "pour son site d'Angers.\n"
+        "Vos missions\n- Réaliser les installations électriques sur chantier\n"
+        "- Lire et interpréter les schémas\n- Effectuer les mises en service et dépannages\n"
+        "Votre profil\n- Une expérience de 2 ans minimum est souhaitée.\n"
+        "Nous vous proposons\n- Contrat : Intérim - Temps plein (35 h/semaine)\n- RTT\n"
+        "- Tickets restaurant\nEnvie de nous rejoindre ? Postulez en ligne !"
+    )
+    common = {
+        "company": "Menuiserie Roux",
+        "city": "Angers",
+        "postal_code": "49000",
+        "contract_type": ContractType.TEMPORARY,
+    }
+    building = copy_of(
+        BASE,
+        "apec",
+        "1",
+        title="Électricien bâtiment (H/F)",
+        description=text.format(title="Électricien bâtiment"),
+        **common,
+    )
+    industry = copy_of(
+        BASE,
+        "indeed-fr",
+        "2",
+        title="Électricien industriel",
+        description=text.format(title="Électricien industriel"),
+        **common,
+    )
+    result = explain(building, industry)
+    assert result.rule == "veto:title", result.render()
+    # a board's other title for the same ad: the text still names the role as the employer did
+    retitled = replace(industry, description=building.description)
+    assert explain(building, retitled).match
+    # one title only more precise than the other is no contradiction
+    plain = replace(industry, title="Électricien", description=text.format(title="Électricien"))
+    assert explain(building, plain).match
