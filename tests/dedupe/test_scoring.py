@@ -6,6 +6,7 @@ from dataclasses import replace
 from itertools import combinations
 
 from aggregator.schema import ContractType, SalaryPeriod, WorkingTime
+from dedupe.fingerprint import normalize_description
 from dedupe.keys import compute_keys
 from dedupe.records import DedupeRecord
 from dedupe.scoring import DEFAULT_CONFIG, compare, explain
@@ -65,6 +66,16 @@ def test_truncated_description_with_board_boilerplate_merges() -> None:
     result = explain(BASE, other)
     assert result.match, result.render()
     assert (result.fields["description"] or 0) > 0.9
+
+
+def test_an_excerpt_showing_the_employers_later_edit_note_merges() -> None:
+    intro, rest = LUMEN_TEXT.split(". ", 1)
+    noted = f"{intro}.\nMise à jour : les entretiens ont lieu la semaine prochaine.\n{rest}"
+    excerpt = copy_of(BASE, "az-fr", "1", description=noted[:420] + "…")
+    result = explain(BASE, excerpt)
+    assert result.match and (result.fields["description"] or 0.0) >= 0.9, result.render()
+    # the note is left out of the fingerprint, not the sentences beside it
+    assert normalize_description(noted) == normalize_description(LUMEN_TEXT)
 
 
 def test_salary_rounded_or_monthly_merges() -> None:
