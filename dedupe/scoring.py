@@ -310,7 +310,7 @@ def agency_repost(
     if not (pn.city and pn.city == po.city):
         reasons.append("the agency's ad and the employer's must name the same town")
     title_needed = config.agency_terms_title if terms else config.agency_title
-    same_role = terms and role_named_in_both(new_keys, old_keys)
+    same_role = role_named_in_both(new_keys, old_keys)
     if not same_role and (fields["title"] is None or fields["title"] < title_needed):
         reasons.append("the agency's ad and the employer's must have the same title")
     if (fields["date"] or 0.0) < config.agency_date:
