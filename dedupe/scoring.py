@@ -49,7 +49,6 @@ class MatchConfig:
     agency_text: float = 0.7  # ... or, with no pay on one side, this description score
     agency_terms: float = 0.4  # ... or this one, both texts stating the same terms
     agency_terms_days: float = 1.5  # ... published within this many days of each other
-    agency_terms_title: float = 0.5  # ... and a title scoring this
     repost_days: float = 30.0  # re-publication within this many days of the close: a re-post
     new_vacancy_days: float = 60.0  # re-published later than this: a new vacancy
     max_km: float = 40.0
@@ -309,9 +308,9 @@ def agency_repost(
     )
     if not (pn.city and pn.city == po.city):
         reasons.append("the agency's ad and the employer's must name the same town")
-    title_needed = config.agency_terms_title if terms else config.agency_title
+    # a board's other title for the role: both texts still name it as the employer does
     same_role = role_named_in_both(new_keys, old_keys)
-    if not same_role and (fields["title"] is None or fields["title"] < title_needed):
+    if not same_role and (fields["title"] is None or fields["title"] < config.agency_title):
         reasons.append("the agency's ad and the employer's must have the same title")
     if (fields["date"] or 0.0) < config.agency_date:
         reasons.append("the agency's ad and the employer's must be published the same week")

@@ -518,7 +518,12 @@ def test_agency_repost_stating_the_employer_terms_merges() -> None:
     retitled = replace(agency, title="Préparateur logistique (H/F)")
     result = explain(employer, retitled)
     assert result.match and (result.fields["title"] or 0.0) < DEFAULT_CONFIG.agency_title
-    assert not explain(employer, replace(agency, title="Agent de fabrication")).match
+    other_role = replace(
+        agency,
+        title="Cariste (H/F)",
+        description=METZ_AGENCY_TEXT.replace("Préparateur de commandes", "Cariste"),
+    )
+    assert explain(employer, other_role).rule == "agency_repost_no"
     unpaid_only = replace(retitled, description=METZ_AGENCY_TEXT.replace("35 h", "39 h"))
     assert not explain(employer, unpaid_only).match  # without the terms, the title must agree
     # nor a text that shares little more than the terms line
