@@ -22,6 +22,7 @@ from dedupe.vetoes import (
     text_veto,
     working_time_of,
 )
+from dedupe.vocab import vocab
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,7 @@ class MatchConfig:
     agency_pay: float = 0.01  # ... and the same pay (both bounds within 1%)
     agency_text: float = 0.7  # ... or, with no pay on one side, this description score
     agency_terms: float = 0.4  # ... or this one, both texts stating the same terms
+    agency_usual_terms: float = 0.45  # ... this one when the week stated is the usual one
     agency_terms_days: float = 1.5  # ... published within this many days of each other
     repost_days: float = 30.0  # re-publication within this many days of the close: a re-post
     new_vacancy_days: float = 60.0  # re-published later than this: a new vacancy
@@ -300,9 +302,10 @@ def agency_repost(
     one_unpaid = new_keys.salary is None or old_keys.salary is None
     # the employer's terms repeated (contract, working time, hours a week, remote work) with
     # its missions, the same days: the role is the same whatever title each board gives it
+    usual = new_keys.weekly_hours in vocab().usual_weekly_hours
     terms = (
         one_unpaid
-        and description >= config.agency_terms
+        and description >= (config.agency_usual_terms if usual else config.agency_terms)
         and days_apart(new.posted_at, old.posted_at) <= config.agency_terms_days
         and same_terms(new, new_keys, old, old_keys)
     )

@@ -32,6 +32,7 @@ class Vocab:
     agency_phrases: tuple[str, ...]  # word-normalized, padded with spaces
     working_time_phrases: dict[str, re.Pattern[str]]  # working time -> whole-word regex
     weekly_hours: re.Pattern[str]  # over folded text, group "h": the hours
+    usual_weekly_hours: frozenset[float]  # the weeks most ads state: nothing distinctive
     remote_phrases: dict[str, re.Pattern[str]]  # remote / hybrid -> whole-word regex
 
 
@@ -89,6 +90,7 @@ def vocab() -> Vocab:
             + "|".join(f"(?:{p})" for p in raw["weekly_hours"])
             + ")"
         ),
+        usual_weekly_hours=frozenset(float(h) for h in raw["usual_weekly_hours"]),
         remote_phrases={
             name: _phrase_regex(phrases) for name, phrases in raw["remote_phrases"].items()
         },

@@ -575,3 +575,26 @@ def test_two_roles_each_text_recruiting_its_own_do_not_merge() -> None:
     # one title only more precise than the other is no contradiction
     plain = replace(industry, title="Électricien", description=text.format(title="Électricien"))
     assert explain(building, plain).match
+
+
+def test_the_usual_week_is_no_distinctive_term_an_unusual_one_is() -> None:
+    employer, agency = _metz_pair()
+    strict = replace(DEFAULT_CONFIG, agency_usual_terms=0.99)  # 35 h: the French legal week
+    assert compare(
+        agency, compute_keys(agency), employer, compute_keys(employer), closed_at=None
+    ).match
+    assert not compare(
+        agency,
+        compute_keys(agency),
+        employer,
+        compute_keys(employer),
+        closed_at=None,
+        config=strict,
+    ).match
+    week39 = [
+        replace(r, description=r.description.replace("35 h", "39 h")) for r in (employer, agency)
+    ]
+    keys39 = [compute_keys(r) for r in week39]
+    assert keys39[0].weekly_hours == 39.0
+    result = compare(week39[1], keys39[1], week39[0], keys39[0], closed_at=None, config=strict)
+    assert result.match and result.rule == "agency_repost", result.render()
