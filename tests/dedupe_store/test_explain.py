@@ -62,7 +62,13 @@ def test_explain_pair_and_unknown_ids(filled: str) -> None:
     offer_id, keys = _biggest_offer(filled)
     store = open_store(filled)
     with store.engine.connect() as conn:
-        pair = explain_pair(conn, keys[0], keys[1])
+        # a member and the representative it matched (two members may each match another one)
+        joiner = explain_offer(conn, offer_id).members[1]
+        assert joiner.decisive is not None
+        rep = next(
+            k for k in (joiner.decisive.left, joiner.decisive.right) if k != joiner.record.key
+        )
+        pair = explain_pair(conn, joiner.record.key, rep)
         assert pair.merged and pair.offers[0] == offer_id and pair.explanation.match
         with pytest.raises(UserError, match="unknown posting"):
             explain_pair(conn, keys[0], "nowhere:1")
