@@ -13,6 +13,7 @@ from dedupe.salary import AnnualSalary, annualize
 from dedupe.text import fold, words
 from dedupe.vocab import vocab
 
+_DIGIT = re.compile(r"\d")
 _DOTS = re.compile(r"(?<=\w)\.(?=\w)|\.(?=\s|$)")
 _TRACKING = re.compile(r"^(utm_|ref$|source$|src$|from$|origin$|campaign|gclid|fbclid|trk)")
 
@@ -115,7 +116,7 @@ def stated_remote(title: str, description: str) -> str:
 
 def _weekly_hours(folded_texts: tuple[str, ...]) -> float | None:
     for folded in folded_texts:
-        if not folded or not any(ch.isdigit() for ch in folded):
+        if not folded or _DIGIT.search(folded) is None:
             continue
         found = {
             float(match.group("h").replace(",", "."))
