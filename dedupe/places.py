@@ -41,6 +41,8 @@ class Place:
     latitude: float | None = None
     longitude: float | None = None
     precise: bool = False  # coordinates locate a site, not just the town (geocoded centre)
+    # coordinates are the gazetteer centre of the commune or arrondissement of the postal code
+    postal_centre: bool = False
 
     @property
     def key(self) -> str:
@@ -117,6 +119,7 @@ def make_place(
         latitude=latitude,
         longitude=longitude,
         precise=is_site(city, country, latitude, longitude),
+        postal_centre=at_postal_centre(code, country, latitude, longitude),
     )
 
 
@@ -138,6 +141,30 @@ def is_town(word: str) -> bool:
         return False
     found = get_gazetteer().cities(gazetteer_fold(word))
     return any(c.population >= TOWN_POPULATION for c, _ in found)
+
+
+@lru_cache(maxsize=8192)
+def _postal_centres(postal_code: str) -> tuple[tuple[float, float], ...]:
+    """Gazetteer centres of the French communes or arrondissements a postal code serves."""
+    if not _POSTAL_FR.match(postal_code):
+        return ()
+    return tuple(
+        (c.latitude, c.longitude)
+        for c in get_gazetteer().by_postal_code(postal_code)
+        if c.latitude is not None and c.longitude is not None
+    )
+
+
+def at_postal_centre(
+    postal_code: str, country: str | None, latitude: float | None, longitude: float | None
+) -> bool:
+    """Whether coordinates are the centre of the commune or arrondissement a French postal
+    code serves (a board geocoding "13013" to Marseille 13e's centre), not a site in it."""
+    if latitude is None or longitude is None or not postal_code or country not in (None, "FR"):
+        return False
+    return any(
+        _km(lat, lon, latitude, longitude) <= CENTRE_KM for lat, lon in _postal_centres(postal_code)
+    )
 
 
 def is_site(

@@ -63,6 +63,10 @@ def place_veto(
         km = None
     if km is not None and km > max_km:
         return Veto("place", f"coordinates {km:.0f} km apart")
+    one_code = bool(pa.postal_code) and pa.postal_code == pb.postal_code
+    if one_code and (pa.postal_centre or pb.postal_centre):
+        # one postal code, one side at its centre: the other's site is somewhere in it
+        return None
     if km is not None and pa.precise and pb.precise:
         # within one arrondissement (same postal code) boards' geocodes of a site spread wider
         split = pa.city in ARRONDISSEMENT_CITIES and not (

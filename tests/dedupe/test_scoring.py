@@ -410,6 +410,16 @@ def test_a_commune_centre_and_a_site_of_one_postal_code_are_not_two_places() -> 
     assert explain(replace(centre, latitude=48.80, longitude=2.50), far).rule == "veto:place"
 
 
+def test_a_site_and_the_centre_of_its_arrondissement_are_not_two_sites() -> None:
+    site = copy_of(BASE, "az-fr", "1", city="Marseille", postal_code="13013")
+    site = replace(site, latitude=43.31856, longitude=5.40836)
+    centre = copy_of(site, "wd-cap-horizon", "2", latitude=43.3498, longitude=5.4338)  # 13e's
+    assert explain(site, centre).match, explain(site, centre).render()
+    # two sites of that arrondissement as far apart stay two sites
+    other_site = replace(centre, latitude=43.3500, longitude=5.4400)
+    assert explain(site, other_site).rule == "veto:place"
+
+
 def test_two_geocodes_of_one_arrondissement_merge_two_arrondissements_do_not() -> None:
     a = copy_of(BASE, "apec", "1", city="Marseille", postal_code="13009")
     a = replace(a, latitude=43.2543, longitude=5.4057)
