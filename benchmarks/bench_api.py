@@ -200,7 +200,45 @@ def _wrk(base: str, duration: float, distinct: bool) -> dict[str, Any]:
     }
 
 
-def _throughput(base: str, distinct: bool) -> dict[str, Any]:
+def _process_tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) used so far by ``root`` and its descendants (Linux /proc):
+    the server's own cost per request, which a busy machine does not inflate as it does
+    requests/s."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as file:
+                fields = file.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        parents[int(entry)] = int(fields[1])
+        times[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    children: dict[int, list[int]] = {}
+    for pid, parent in parents.items():
+        children.setdefault(parent, []).append(pid)
+    total, stack = 0.0, [root]
+    while stack:
+        pid = stack.pop()
+        total += times.get(pid, 0.0)
+        stack.extend(children.get(pid, ()))
+    return total
+
+
+def _throughput(base: str, distinct: bool, server: int) -> dict[str, Any]:
+    """Requests/s under load, and the server's CPU milliseconds per answered request."""
+    before = _process_tree_cpu(server)
+    load = _load_run(base, distinct)
+    used = _process_tree_cpu(server) - before
+    answered = load["rps"] * DURATION
+    load["server_cpu_ms"] = round(used / answered * 1000, 2) if answered else None
+    return load
+
+
+def _load_run(base: str, distinct: bool) -> dict[str, Any]:
     if shutil.which("wrk"):
         return _wrk(base, DURATION, distinct)
     with multiprocessing.Manager() as manager:
@@ -247,7 +285,7 @@ def _measure(dialect: str, url: str) -> list[dict[str, Any]]:
 
                 record({"query": label, **_percentiles(_timed(call, REPS))})
         for distinct, mix in ((True, "distinct URLs, cold"), (False, "repeated, answer cache")):
-            load = _throughput(base, distinct)
+            load = _throughput(base, distinct, server.pid)
             record(
                 {"query": f"throughput, typical /offers mix, {mix}", **load,
                  "rps": round(load["rps"], 1)}

@@ -10,12 +10,13 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from aggregator.api.answers import AnswerCache
 from aggregator.api.cache import DataVersion, TtlCache
-from aggregator.api.database import check_schema, read_only_engine
+from aggregator.api.database import check_schema, query_threads, read_only_engine
 from aggregator.api.errors import install_error_handlers
 from aggregator.api.places import warm_up
 from aggregator.api.routes import router
@@ -53,6 +54,10 @@ def create_app(
         try:
             check_schema(app.state.engine)
             warm_up()
+            # sync endpoints run in anyio's thread pool: bound it to what the store can use
+            to_thread.current_default_thread_limiter().total_tokens = query_threads(
+                app.state.engine
+            )
             yield
         finally:
             app.state.data_version.close()

@@ -22,6 +22,7 @@ from aggregator.store import migrate
 from aggregator.store.engine import PG_SESSION_OPTIONS
 
 STATEMENT_TIMEOUT_MS = 5000
+POOL_SIZE = 8
 
 
 def _sqlite_read_only(dbapi_connection: Any, _record: Any) -> None:
@@ -48,8 +49,8 @@ def _sqlite_engine(path: str) -> Engine:
         "sqlite://",
         creator=connect,
         poolclass=QueuePool,
-        pool_size=8,
-        max_overflow=8,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_SIZE,
         pool_use_lifo=True,
     )
     event.listen(engine, "connect", _sqlite_read_only)
@@ -81,10 +82,22 @@ def read_only_engine(url: str | None = None) -> Engine:
     return create_engine(
         parsed,
         pool_pre_ping=True,
-        pool_size=8,
-        max_overflow=8,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_SIZE,
         connect_args={"options": options, "application_name": "aggregator-api"},
     )
+
+
+def query_threads(engine: Engine) -> int:
+    """How many requests a worker process runs its queries for at once.
+
+    SQLite runs every statement in the worker's own process, on its CPU: threads beyond one
+    only contend for the interpreter lock and the core, which costs about a tenth more CPU per
+    request under load (``benchmarks.bench_api``, server CPU per request); more capacity is more
+    worker processes. PostgreSQL spends most of a request waiting for the server, so the worker
+    keeps as many queries in flight as its pool holds connections.
+    """
+    return 1 if engine.dialect.name == "sqlite" else POOL_SIZE
 
 
 def check_schema(engine: Engine) -> None:

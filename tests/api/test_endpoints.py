@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from anyio import to_thread
 from fastapi.testclient import TestClient
+
+from aggregator.api.database import POOL_SIZE
 
 
 def offer_id_of(client: TestClient, key: str) -> str:
@@ -99,3 +102,12 @@ def test_bad_parameters_are_422_with_a_message(client: TestClient) -> None:
         assert response.status_code == 422, params
         body = response.json()
         assert body["error"] in ("invalid_parameter", "unknown_place") and body["message"]
+
+
+def test_a_worker_runs_as_many_queries_at_once_as_its_store_can_use(client: TestClient) -> None:
+    # SQLite's queries are CPU in the worker itself: one at a time; PostgreSQL's wait on the
+    # server: as many as the pool has connections
+    assert client.portal is not None
+    tokens = client.portal.call(lambda: to_thread.current_default_thread_limiter().total_tokens)
+    dialect = client.get("/healthz").json()["database"]
+    assert tokens == (1 if dialect == "sqlite" else POOL_SIZE)
