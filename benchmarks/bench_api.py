@@ -37,6 +37,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from typing import Any
 
 import httpx
@@ -296,9 +297,12 @@ def _measure(dialect: str, url: str) -> list[dict[str, Any]]:
     engine = read_only_engine(url)
     try:
         for label, words in LIKE_QUERIES:
+            scan = _like(engine, words)
+            with suppress(OperationalError):
+                scan(-1)  # a scan of a table not in memory yet may outlast the timeout once
             try:
-                record({"query": label, **_percentiles(_timed(_like(engine, words), 5))})
-            except OperationalError:  # the API engine's statement timeout
+                record({"query": label, **_percentiles(_timed(scan, 5))})
+            except OperationalError:  # the API engine's statement timeout, warm
                 record({"query": label, "timeout_ms": STATEMENT_TIMEOUT_MS})
     finally:
         engine.dispose()
