@@ -59,10 +59,6 @@ def fts5_expression(
 _FOLDED = ("contract_type", "working_time", "remote")
 
 
-# filters FTS5 tests as tags of ``offers_search.search_tags`` (migration 0009)
-_FOLDED = ("contract_type", "working_time", "remote")
-
-
 @dataclass(frozen=True, slots=True)
 class Folded:
     """What FTS5 tests of a request's filters (tags, the circle's cells) and what SQL keeps."""
