@@ -120,13 +120,20 @@ def test_incremental_with_expiry_equals_memory_and_rebuild(store: Store, market:
         assert _evicted(conn) >= evicted  # the rebuild knows the last closes as well
 
 
-def test_an_evicted_cluster_keeps_only_its_board_ids_blocks(store: Store, market: Market) -> None:
+def _closed_seasons(
+    store: Store, market: Market, matcher: DedupeMatcher, batch_size: int
+) -> list[Posting]:
+    """Two seasons stored, every posting closed, then rebuilt: the clusters past rejoining."""
     postings = _seasons(store, market[0], copies=2)
-    matcher = DedupeMatcher(block_cap=CAP, max_candidates=LIMIT)
     with store.engine.begin() as conn:
         store_postings(conn, postings, NOW, matcher=matcher)
         _close(conn, postings)
-        rebuild(conn, NOW, matcher=matcher, batch_size=200)
+        rebuild(conn, NOW, matcher=matcher, batch_size=batch_size)
+    return postings
+
+
+def test_an_evicted_cluster_keeps_only_its_board_ids_blocks(store: Store, market: Market) -> None:
+    _closed_seasons(store, market, DedupeMatcher(block_cap=CAP, max_candidates=LIMIT), 200)
     with store.engine.connect() as conn:
         evicted = _evicted(conn)
         held = clusters(conn)
@@ -159,12 +166,8 @@ def _copy(p: Posting, oid: str, posted_at: datetime) -> Posting:
 
 def test_a_reopened_posting_brings_its_cluster_back(store: Store, market: Market) -> None:
     """Seen again by a crawl (upsert) or by its listing (touch_seen): joinable again."""
-    postings = _seasons(store, market[0], copies=2)
     matcher = DedupeMatcher()
-    with store.engine.begin() as conn:
-        store_postings(conn, postings, NOW, matcher=matcher)
-        _close(conn, postings)
-        rebuild(conn, NOW, matcher=matcher, batch_size=500)
+    postings = _closed_seasons(store, market, matcher, 500)
     with store.engine.connect() as conn:
         evicted = _evicted(conn)
         held = clusters(conn)
@@ -189,12 +192,9 @@ def test_a_reopened_posting_brings_its_cluster_back(store: Store, market: Market
 
 def test_a_closed_cluster_is_not_found_by_a_later_repost(store: Store, market: Market) -> None:
     """The same re-post without the reopening founds its own offer (new vacancy)."""
-    postings = _seasons(store, market[0], copies=2)
     matcher = DedupeMatcher()
-    with store.engine.begin() as conn:
-        store_postings(conn, postings, NOW, matcher=matcher)
-        _close(conn, postings)
-        rebuild(conn, NOW, matcher=matcher, batch_size=500)
+    postings = _closed_seasons(store, market, matcher, 500)
+    with store.engine.connect() as conn:
         held = clusters(conn)
         cid = min(_evicted(conn))
     original = next(p for p in postings if posting_key(p) == held[cid][0])
