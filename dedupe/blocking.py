@@ -31,9 +31,12 @@ def _title_words(keys: Keys) -> list[str]:
     return usable[:MAX_TITLE_WORDS]
 
 
+BOARD_ID_KIND = "sid:"  # the block a board's own id registers (kept by an evicted cluster)
+
+
 def board_id_block(source: str, source_offer_id: str) -> str:
     """The block of a board's own id (the one a cluster past rejoining keeps)."""
-    return f"sid:{source}:{source_offer_id}"
+    return f"{BOARD_ID_KIND}{source}:{source_offer_id}"
 
 
 def block_keys(record: DedupeRecord, keys: Keys) -> list[str]:

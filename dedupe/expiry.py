@@ -19,9 +19,8 @@ import heapq
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
+from dedupe.blocking import BOARD_ID_KIND
 from dedupe.vetoes import republication_gap
-
-BOARD_ID_KIND = "sid:"  # the block a board's own id registers (kept by an evicted cluster)
 
 
 def past_rejoining(closed_at: datetime | None, horizon: datetime | None, days: float) -> bool:

@@ -8,7 +8,7 @@ A cluster that can no longer be joined leaves the blocks (:mod:`dedupe.expiry`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
 from dedupe.blocking import BlockIndex, block_keys
@@ -140,9 +140,8 @@ class MemoryCandidateSource:
             if self._last_close(cluster_id) != closed_at:
                 continue  # reopened or closed later since: a newer entry stands for it
             self._evicted.add(cluster_id)
-            for key in self._reps[cluster_id]:
-                rep = self._records[key]
-                self.index.remove(cluster_id, indexed_blocks(block_keys(rep.record, rep.keys)))
+            for blocks in self._dropped_blocks(cluster_id):
+                self.index.remove(cluster_id, blocks)
 
     def evicted(self, cluster_id: str) -> bool:
         """Whether a cluster left the blocks (past rejoining at the horizon)."""
@@ -154,9 +153,14 @@ class MemoryCandidateSource:
         self._closing.push(cluster_id, closed_at)
         if cluster_id in self._evicted and not self._closing.dead(closed_at):
             self._evicted.discard(cluster_id)
-            for key in self._reps[cluster_id]:
-                rep = self._records[key]
-                self.index.add(cluster_id, indexed_blocks(block_keys(rep.record, rep.keys)))
+            for blocks in self._dropped_blocks(cluster_id):
+                self.index.add(cluster_id, blocks)
+
+    def _dropped_blocks(self, cluster_id: str) -> Iterator[list[str]]:
+        """Per representative, the blocks eviction takes away and revival gives back."""
+        for key in self._reps[cluster_id]:
+            rep = self._records[key]
+            yield indexed_blocks(block_keys(rep.record, rep.keys))
 
     def _last_close(self, cluster_id: str) -> datetime | None:
         records = self._records

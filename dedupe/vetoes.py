@@ -58,20 +58,18 @@ def place_veto(
     if pa.department and pb.department and pa.department != pb.department:
         return Veto("place", f"departement {pa.department} != {pb.department}")
     km = distance_km(pa, pb)
-    if pa.postal_code and pa.postal_code == pb.postal_code and not (pa.precise and pb.precise):
+    one_code = bool(pa.postal_code) and pa.postal_code == pb.postal_code
+    if one_code and not (pa.precise and pb.precise):
         # one postal code, one commune: a centre it was geocoded to locates nothing more
         km = None
     if km is not None and km > max_km:
         return Veto("place", f"coordinates {km:.0f} km apart")
-    one_code = bool(pa.postal_code) and pa.postal_code == pb.postal_code
     if one_code and (pa.postal_centre or pb.postal_centre):
         # one postal code, one side at its centre: the other's site is somewhere in it
         return None
     if km is not None and pa.precise and pb.precise:
         # within one arrondissement (same postal code) boards' geocodes of a site spread wider
-        split = pa.city in ARRONDISSEMENT_CITIES and not (
-            pa.postal_code and pa.postal_code == pb.postal_code
-        )
+        split = pa.city in ARRONDISSEMENT_CITIES and not one_code
         limit = split_site_km if split else max_site_km
         if km > limit:
             return Veto("place", f"sites {km:.1f} km apart")
