@@ -22,6 +22,7 @@ from dedupe.records import DedupeRecord
 from dedupe.salary import annualize, salary_compatible, same_pay
 from dedupe.scoring import title_score
 from dedupe.text import fold
+from dedupe.vetoes import other_country, other_town
 
 
 @pytest.mark.parametrize(
@@ -217,6 +218,18 @@ def test_town_centre_coordinates_do_not_locate_a_site() -> None:
     site = make_place("Paris", "75019", "FR", 48.8829, 2.3822)
     assert not centre.precise and site.precise
     assert not make_place("Paris", None, "FR").precise
+
+
+def test_a_country_alone_locates_nothing() -> None:
+    """A board's default country (no town, postal code or coordinates) is no other country."""
+    default = make_place(None, None, "GB")
+    assert not default.located
+    assert make_place("Paris", None, "FR").located and make_place(None, "75019", "FR").located
+    assert make_place(None, None, "FR", 48.8566, 2.3429).located
+    paris = make_place("Paris", None, "FR")
+    assert not other_country(paris, default) and not other_town(paris, default)
+    assert other_country(paris, make_place("London", None, "GB"))
+    assert not other_country(default, make_place(None, None, "FR"))
 
 
 def test_pay_lines_and_line_breaks_in_descriptions() -> None:
