@@ -244,6 +244,15 @@ def test_a_remote_boards_default_country_is_no_other_country() -> None:
     assert explain(copy_of(employer, "az-fr", "5", city=None), lyon).rule == "veto:place"
 
 
+def test_an_employer_abbreviated_by_its_initials_with_particles_merges() -> None:
+    text = LUMEN_TEXT.replace("Maison Lumen", "La Fiduciaire de l'Ouest")
+    employer = replace(BASE, company="Fiduciaire de l'Ouest", description=text)
+    assert explain(employer, copy_of(employer, "az-fr", "1", company="FDO")).match
+    assert explain(employer, copy_of(employer, "az-fr", "2", company="FO")).match
+    other = copy_of(employer, "az-fr", "3", company="FDA")
+    assert explain(employer, other).rule == "company_differs"
+
+
 def test_thin_copy_without_description_needs_company_place_and_close_dates() -> None:
     bare = copy_of(BASE, "rss-board", "1", description="")
     assert explain(BASE, bare).match
