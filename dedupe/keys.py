@@ -25,7 +25,7 @@ class Keys:
     title: str  # folded, markers/stop-words removed, word order kept
     title_tokens: frozenset[str]
     company: str  # folded, legal forms removed; "" when unknown
-    company_acronym: str  # initials of a multi-word company key ("" otherwise)
+    company_acronym: str  # pattern of a multi-word company's initials ("" otherwise)
     agency: bool  # a staffing agency's ad (templated offers for many clients)
     place: Place
     description: DescriptionPrint | None
@@ -56,7 +56,12 @@ def title_key(title: str, town: str = "") -> tuple[str, frozenset[str]]:
 
 
 def company_key(company: str | None) -> tuple[str, str]:
-    """Company key and acronym: "Groupe A.C.M.E. France SAS" -> ("acme", "")."""
+    """Company key and acronym pattern: "Groupe A.C.M.E. France SAS" -> ("acme", "").
+
+    The pattern spells the initials of every word but the legal forms, a particle's or
+    country word's initial optional ("Banque du Lys" -> "bd?l"): boards abbreviate an
+    employer both ways, BDL and BNP ("Banque Nationale de Paris").
+    """
     if not company:
         return "", ""
     v = vocab()
@@ -64,7 +69,10 @@ def company_key(company: str | None) -> tuple[str, str]:
     kept = [t for t in tokens if t not in v.company_drop and t not in v.company_noise]
     if not kept:
         kept = [t for t in tokens if t not in v.company_noise] or tokens
-    acronym = "".join(t[0] for t in kept) if len(kept) >= 2 else ""
+    acronym = ""
+    if len(kept) >= 2:
+        named = [t for t in tokens if t not in v.company_drop]
+        acronym = "".join(f"{t[0]}?" if t in v.company_noise else t[0] for t in named)
     return " ".join(kept), acronym
 
 

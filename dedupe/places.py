@@ -45,6 +45,15 @@ class Place:
     postal_centre: bool = False
 
     @property
+    def located(self) -> bool:
+        """Whether the posting gives a town, postal code or coordinates, not just a country.
+
+        A board without a location field fills in its own country (a remote board's "GB",
+        a national board's "FR"): a country alone says where the board is, not the job.
+        """
+        return bool(self.city or self.postal_code or self.latitude is not None)
+
+    @property
     def key(self) -> str:
         """The block key part: city if known, else the département, else the country."""
         return self.city or (f"#{self.department}" if self.department else "")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -81,13 +83,23 @@ def title_score(a: Keys, b: Keys) -> float:
     return (fuzz.token_sort_ratio(a.title, b.title) + fuzz.token_set_ratio(a.title, b.title)) / 200
 
 
+@lru_cache(maxsize=4096)
+def _acronym_regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def abbreviates(acronym: str, company: str) -> bool:
+    """Whether a company key is the acronym (pattern of :func:`dedupe.keys.company_key`)."""
+    return bool(acronym) and _acronym_regex(acronym).fullmatch(company.replace(" ", "")) is not None
+
+
 def company_score(a: Keys, b: Keys) -> float | None:
-    """Company similarity; an acronym equal to the other's key counts as equal."""
+    """Company similarity; an acronym of the other's name counts as equal."""
     if not a.company or not b.company:
         return None
-    if a.company == b.company or a.company_acronym == b.company.replace(" ", ""):
+    if a.company == b.company or abbreviates(a.company_acronym, b.company):
         return 1.0
-    if b.company_acronym == a.company.replace(" ", ""):
+    if abbreviates(b.company_acronym, a.company):
         return 1.0
     squeezed = fuzz.ratio(a.company.replace(" ", ""), b.company.replace(" ", ""))
     return max(squeezed, 0.95 * fuzz.token_set_ratio(a.company, b.company)) / 100

@@ -33,9 +33,17 @@ def other_town(a: Place, b: Place) -> bool:
     Most candidates a posting meets are a chain's or an employer's ads in other towns; the
     engine turns their clusters away on this without building the veto's explanation.
     """
-    return bool(a.country and b.country and a.country != b.country) or bool(
-        a.city and b.city and a.city != b.city
-    )
+    return other_country(a, b) or bool(a.city and b.city and a.city != b.city)
+
+
+def other_country(a: Place, b: Place) -> bool:
+    """Two countries, both given with a town, postal code or coordinates.
+
+    A country alone is often the board's default (a remote board lists every ad in "GB"),
+    so two copies of one remote job disagree there; a town named in one text and not in the
+    other still tells two sites apart (:func:`text_veto`).
+    """
+    return bool(a.country and b.country and a.country != b.country and a.located and b.located)
 
 
 def place_veto(
@@ -49,7 +57,7 @@ def place_veto(
     in a city split into arrondissements, whose sites boards often give without one.
     """
     pa, pb = a.place, b.place
-    if pa.country and pb.country and pa.country != pb.country:
+    if other_country(pa, pb):
         return Veto("country", f"country {pa.country} != {pb.country}")
     if pa.city and pb.city and pa.city != pb.city:
         return Veto("place", f"city {pa.city!r} != {pb.city!r}")

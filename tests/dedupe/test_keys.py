@@ -20,8 +20,9 @@ from dedupe.keys import (
 from dedupe.places import arrondissement_code, city_key, department, make_place
 from dedupe.records import DedupeRecord
 from dedupe.salary import annualize, salary_compatible, same_pay
-from dedupe.scoring import title_score
+from dedupe.scoring import abbreviates, title_score
 from dedupe.text import fold
+from dedupe.vetoes import other_country, other_town
 
 
 @pytest.mark.parametrize(
@@ -93,9 +94,27 @@ def test_company_key_drops_legal_forms_and_accents(raw: str, expected: str) -> N
 
 
 def test_company_key_gives_acronym_and_survives_suffix_only_names() -> None:
-    assert company_key("Banque Nationale de Paris")[1] == "bnp"
+    assert company_key("Banque Nationale de Paris")[1] == "bnd?p"
+    assert abbreviates("bnd?p", "bnp") and abbreviates("bnd?p", "bndp")
     assert company_key("SAS")[0] == "sas"
     assert company_key(None) == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("name", "acronym"),
+    [
+        ("Banque du Lys", "BDL"),
+        ("Banque du Lys SA", "BL"),
+        ("Fiduciaire de l'Ouest", "FDO"),
+        ("Électricité du Bocage SARL", "EDB"),
+        ("Net Services Île-de-France", "NSIF"),
+    ],
+)
+def test_an_acronym_spells_the_particles_or_not(name: str, acronym: str) -> None:
+    """Boards abbreviate an employer with the particles' initials (EDF) or without (BNP)."""
+    pattern = company_key(name)[1]
+    assert abbreviates(pattern, company_key(acronym)[0])
+    assert not abbreviates(pattern, "bdo") and not abbreviates(pattern, company_key(name)[0])
 
 
 @pytest.mark.parametrize(
@@ -217,6 +236,18 @@ def test_town_centre_coordinates_do_not_locate_a_site() -> None:
     site = make_place("Paris", "75019", "FR", 48.8829, 2.3822)
     assert not centre.precise and site.precise
     assert not make_place("Paris", None, "FR").precise
+
+
+def test_a_country_alone_locates_nothing() -> None:
+    """A board's default country (no town, postal code or coordinates) is no other country."""
+    default = make_place(None, None, "GB")
+    assert not default.located
+    assert make_place("Paris", None, "FR").located and make_place(None, "75019", "FR").located
+    assert make_place(None, None, "FR", 48.8566, 2.3429).located
+    paris = make_place("Paris", None, "FR")
+    assert not other_country(paris, default) and not other_town(paris, default)
+    assert other_country(paris, make_place("London", None, "GB"))
+    assert not other_country(default, make_place(None, None, "FR"))
 
 
 def test_pay_lines_and_line_breaks_in_descriptions() -> None:

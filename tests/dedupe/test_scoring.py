@@ -228,6 +228,31 @@ def test_incompatible_salary_or_country_does_not_merge() -> None:
     assert explain(BASE, belgian).rule == "veto:country"
 
 
+def test_a_remote_boards_default_country_is_no_other_country() -> None:
+    """A board without a location field lists every ad in its own country ("GB")."""
+    text = "Maison Lumen recrute un(e) comptable fournisseurs à Paris. " + LUMEN_TEXT
+    employer = replace(BASE, description=text)
+    remote_board = copy_of(employer, "remotive", "1", city=None, country="GB")
+    assert explain(employer, remote_board).match
+    assert explain(copy_of(employer, "az-fr", "2", city=None), remote_board).match
+    # a country given with a town is where the job is
+    london = copy_of(remote_board, "remotive", "3", city="London")
+    assert explain(employer, london).rule == "veto:country"
+    # two boards' defaults: the town each text names still tells two sites apart
+    lyon_text = text.replace("à Paris", "à Lyon")
+    lyon = copy_of(employer, "remotive", "4", city=None, country="GB", description=lyon_text)
+    assert explain(copy_of(employer, "az-fr", "5", city=None), lyon).rule == "veto:place"
+
+
+def test_an_employer_abbreviated_by_its_initials_with_particles_merges() -> None:
+    text = LUMEN_TEXT.replace("Maison Lumen", "La Fiduciaire de l'Ouest")
+    employer = replace(BASE, company="Fiduciaire de l'Ouest", description=text)
+    assert explain(employer, copy_of(employer, "az-fr", "1", company="FDO")).match
+    assert explain(employer, copy_of(employer, "az-fr", "2", company="FO")).match
+    other = copy_of(employer, "az-fr", "3", company="FDA")
+    assert explain(employer, other).rule == "company_differs"
+
+
 def test_thin_copy_without_description_needs_company_place_and_close_dates() -> None:
     bare = copy_of(BASE, "rss-board", "1", description="")
     assert explain(BASE, bare).match
