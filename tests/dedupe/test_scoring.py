@@ -11,6 +11,7 @@ from dedupe.keys import compute_keys
 from dedupe.records import DedupeRecord
 from dedupe.scoring import DEFAULT_CONFIG, compare, explain
 from dedupe.vetoes import other_town
+from normalizers.gazetteer import get_gazetteer
 
 from .cases import BASE, LUMEN_TEXT, T0, copy_of, days
 from .synthetic import market
@@ -424,10 +425,12 @@ def test_working_time_stated_in_a_title_wins_over_a_mapped_field() -> None:
 
 
 def test_a_commune_centre_and_a_site_of_one_postal_code_are_not_two_places() -> None:
-    # a board geocodes "77500" to its gazetteer centre, another gives the site 56 km away
+    # a board geocodes "77500" to its gazetteer centre, another gives the site 5 km north
+    commune = get_gazetteer().by_insee("77108")  # Chelles, the one commune of 77500
+    assert commune is not None and commune.latitude is not None and commune.longitude is not None
     centre = copy_of(BASE, "ft-offres", "1", city="Chelles", postal_code="77500")
-    centre = replace(centre, latitude=49.0867, longitude=1.8964)  # the centre: not a site
-    site = copy_of(centre, "proxi", "2", latitude=48.8794, longitude=2.5906)
+    centre = replace(centre, latitude=commune.latitude, longitude=commune.longitude)
+    site = copy_of(centre, "proxi", "2", latitude=commune.latitude + 0.045)
     assert explain(centre, site).match, explain(centre, site).render()
     # another postal code, or two sites that far apart, stay apart
     assert explain(centre, replace(site, postal_code="77100")).rule == "veto:place"
