@@ -18,6 +18,7 @@ from dedupe.keys import Keys
 from dedupe.records import DedupeRecord
 
 EXACT_KINDS = ("sid", "url", "ctp", "fp")
+_EXACT_PREFIXES = tuple(f"{kind}:" for kind in EXACT_KINDS)
 EXACT_WEIGHT = 10
 MAX_TITLE_WORDS = 6
 MIN_WORD = 3
@@ -64,7 +65,7 @@ def block_keys(record: DedupeRecord, keys: Keys) -> list[str]:
 
 def block_weight(block: str) -> int:
     """Votes a shared block gives a candidate: exact passes outweigh any number of fuzzy ones."""
-    return EXACT_WEIGHT if block.split(":", 1)[0] in EXACT_KINDS else 1
+    return EXACT_WEIGHT if block.startswith(_EXACT_PREFIXES) else 1
 
 
 class BlockIndex:
@@ -114,13 +115,11 @@ class BlockIndex:
     def remove(self, cluster_id: str, blocks: Iterable[str]) -> None:
         """Unregister one representative's blocks of a cluster (empty blocks are dropped)."""
         table = self._blocks
-        hashes = list({hash(block): None for block in blocks})
-        for at, frozen in self._frozen([h for h in hashes if h not in table]).values():
-            if frozen == cluster_id:
-                self._frozen_ids[at] = None
-        for h in hashes:
+        elsewhere: list[int] = []  # not in the dict: maybe a frozen singleton
+        for h in {hash(block): None for block in blocks}:
             held = table.get(h)
             if held is None:
+                elsewhere.append(h)
                 continue
             if isinstance(held, str):
                 if held == cluster_id:
@@ -134,6 +133,9 @@ class BlockIndex:
                 del members[cluster_id]
             if not members:
                 del table[h]
+        for at, frozen in self._frozen(elsewhere).values():
+            if frozen == cluster_id:
+                self._frozen_ids[at] = None
 
     def candidates(self, blocks: Sequence[str], limit: int) -> list[str]:
         """Cluster ids sharing blocks, ranked by votes (exact blocks weigh more), then recency.

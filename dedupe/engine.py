@@ -119,7 +119,7 @@ class Deduper:
 
     def _judge(self, member: Representative, view: ClusterView) -> MatchExplanation | None:
         """Best accepting representative; None if none matches or any one objects hard."""
-        if _closed_long_before(member.record, view, self.config):
+        if view.closed_at is not None and _closed_long_before(member.record, view, self.config):
             return None  # every representative would veto it as a new vacancy: skip the scoring
         best: MatchExplanation | None = None
         record, place = member.record, member.keys.place

@@ -59,10 +59,10 @@ class DescriptionPrint:
         """One LSH key per band of BAND_ROWS signature rows (empty without a signature)."""
         if self.signature is None:
             return []
-        step = BAND_ROWS * 4
+        step = BAND_ROWS * 8  # hex digits of a band's rows
+        rows = self.signature.hex()  # one hex() for all bands: each byte is two digits
         return [
-            f"{band:02d}" + self.signature[i : i + step].hex()
-            for band, i in enumerate(range(0, NUM_PERM * 4, step))
+            f"{band:02d}{rows[i : i + step]}" for band, i in enumerate(range(0, NUM_PERM * 8, step))
         ]
 
     def mentions(self, phrase: str) -> bool | None:
@@ -87,19 +87,39 @@ def _pay_line(tokens: list[str], cues: frozenset[str]) -> bool:
     return not cues.isdisjoint(tokens) and any(t[0].isdigit() for t in tokens)
 
 
-def normalize_description(text: str) -> list[str]:
-    """Folded word tokens of a description, minus board boilerplate and pay lines."""
+@dataclass(frozen=True, slots=True)
+class DescriptionText:
+    """A description folded and split once: the fingerprint and the keys that read what the
+    text states (working time, hours, remote work) share the work."""
+
+    folded: str  # fold() of the text
+    words: list[str]  # every word token of it, in order
+    kept: list[str]  # the tokens minus board boilerplate and pay lines (what is fingerprinted)
+
+
+def read_description(text: str) -> DescriptionText:
+    """Fold a description once; its sentences give both every word and the kept ones."""
     boilerplate = _boilerplate()
     cues = vocab().salary_cues
     kept: list[str] = []
-    marked = text.replace("\n", "\x00").replace("\r", "\x00")  # fold() keeps the NULs
-    for sentence in _SENTENCE.split(fold(marked)):
-        tokens = words(sentence)
+    every: list[str] = []
+    marked = fold(text.replace("\n", "\x00").replace("\r", "\x00"))  # fold() keeps the NULs
+    for sentence in _SENTENCE.split(marked):
+        tokens = words(sentence)  # sentences split on non-word characters: no word is cut
+        every.extend(tokens)
         if tokens and not _pay_line(tokens, cues):
             joined = " ".join(tokens)
             if boilerplate.search(joined) is None:
                 kept.append(joined)
-    return " ".join(kept).split()
+    # the NULs stood for line breaks, which fold() squeezes like spaces (a NUL of the text
+    # itself it keeps: fold again then)
+    folded = fold(text) if "\x00" in text else " ".join(marked.replace("\x00", " ").split())
+    return DescriptionText(folded, every, " ".join(kept).split())
+
+
+def normalize_description(text: str) -> list[str]:
+    """Folded word tokens of a description, minus board boilerplate and pay lines."""
+    return read_description(text).kept
 
 
 def _token_hashes(tokens: list[str]) -> np.ndarray:
@@ -160,7 +180,11 @@ def containment(a: DescriptionPrint, b: DescriptionPrint) -> float:
 
 def description_print(text: str) -> DescriptionPrint | None:
     """Fingerprint a plain-text description; None when nothing is left after normalization."""
-    tokens = normalize_description(text)
+    return print_of(normalize_description(text))
+
+
+def print_of(tokens: list[str]) -> DescriptionPrint | None:
+    """Fingerprint of a description's kept tokens (:attr:`DescriptionText.kept`)."""
     if not tokens:
         return None
     normalized = " ".join(tokens)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from dedupe.fingerprint import DescriptionPrint, description_print
+from dedupe.fingerprint import DescriptionPrint, print_of, read_description
 from dedupe.places import Place, make_place
 from dedupe.records import DedupeRecord
 from dedupe.salary import AnnualSalary, annualize
@@ -158,10 +158,11 @@ def compute_keys(record: DedupeRecord) -> Keys:
     )
     title, tokens = title_key(record.title, place.city)
     company, acronym = company_key(record.company)
-    description = description_print(record.description)
+    text = read_description(record.description)  # folded once for the print and the terms
+    description = print_of(text.kept)
     v = vocab()
-    folded = (fold(record.title), fold(record.description))
-    normalized = tuple(" ".join(words(text)) for text in folded)
+    folded = (fold(record.title), text.folded)
+    normalized = (" ".join(words(folded[0])), " ".join(text.words))
     return Keys(
         title=title,
         title_tokens=tokens,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_NON_WORD = re.compile(r"[^a-z0-9+#]+")
+_WORD_RUN = re.compile(r"[a-z0-9+#]+")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 # Letters a plain NFKD decomposition leaves alone but boards spell several ways.
 _SPECIAL = (("ß", "ss"), ("æ", "ae"), ("œ", "oe"), ("ø", "o"), ("ł", "l"), ("đ", "d"), ("’", "'"))
@@ -24,4 +24,6 @@ def fold(text: str) -> str:
 
 def words(folded: str) -> list[str]:
     """Split folded text into word tokens; ``+`` and ``#`` stay so "c++" and "c#" survive."""
-    return [w for w in _NON_WORD.split(folded) if w.strip("+#")]
+    if "+" not in folded and "#" not in folded:
+        return _WORD_RUN.findall(folded)  # every run holds a letter or digit: nothing to drop
+    return [w for w in _WORD_RUN.findall(folded) if w.strip("+#")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -14,9 +15,16 @@ from hypothesis import strategies as st
 from dedupe.blocking import BlockIndex, block_keys, block_weight, top_ranked
 from dedupe.compact import held_member
 from dedupe.engine import Deduper
-from dedupe.fingerprint import _token_hashes, normalize_description, shingle_hashes
+from dedupe.fingerprint import (
+    _token_hashes,
+    description_print,
+    normalize_description,
+    read_description,
+    shingle_hashes,
+)
 from dedupe.keys import compute_keys
 from dedupe.memory import MemoryCandidateSource
+from dedupe.text import fold, words
 
 from .synthetic import market
 
@@ -191,3 +199,38 @@ def test_an_agency_repost_retitled_meets_the_employer_ad_in_the_terms_block() ->
     )
     assert "ptm:FR|metz|temporary|35|" in shared
     assert not any(b.startswith(("plt:", "cot:", "ctp:")) for b in shared)
+
+
+_EDGE_TEXTS = [
+    "Développeur C++ / C#\r\nMissions :\n• coder\n* tester ; livrer.\n\n  Salaire 40 k€",
+    "ligne\n\u0301accent après un saut\nÉTÉ · STRASSE ß",
+    "un NUL \x00 du texte même\net une ligne",
+    "+ # ++ #x x+ c++ - a-b",
+    "",
+    "\n\r\n",
+]
+
+
+def test_a_description_read_once_gives_what_folding_it_again_gave() -> None:
+    """The keys take the folded text and its words from the fingerprint's one reading."""
+    records, _ = market(seed=23, vacancies=80)
+    for text in [r.description for r in records] + _EDGE_TEXTS:
+        read = read_description(text)
+        assert read.folded == fold(text)
+        assert read.words == words(fold(text))
+        assert read.kept == normalize_description(text)
+
+
+def test_words_split_as_the_non_word_regex_did() -> None:
+    records, _ = market(seed=29, vacancies=40)
+    for text in [fold(r.description) for r in records] + [fold(t) for t in _EDGE_TEXTS]:
+        split = [w for w in re.split(r"[^a-z0-9+#]+", text) if w.strip("+#")]
+        assert words(text) == split
+
+
+def test_band_keys_are_the_hex_of_each_band_of_rows() -> None:
+    records, _ = market(seed=31, vacancies=10)
+    printed = description_print(records[0].description)
+    assert printed is not None and printed.signature is not None
+    rows = printed.signature
+    assert printed.band_keys() == [f"{b:02d}" + rows[16 * b : 16 * b + 16].hex() for b in range(16)]
