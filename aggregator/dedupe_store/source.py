@@ -23,7 +23,7 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, select, text
 
 from aggregator.dedupe_store.codec import decode_keys, encode_keys, pack_blocks, unpack_blocks
 from aggregator.dedupe_store.expiry import StoreExpiry
-from aggregator.dedupe_store.index import SET_STATE, SqlBlockIndex
+from aggregator.dedupe_store.index import SET_STATE, WRITER, KeptBlocks, SqlBlockIndex
 from aggregator.dedupe_store.keycache import KeysCache
 from aggregator.dedupe_store.rows import (
     RECORD_COLUMNS,
@@ -121,12 +121,18 @@ class SqlCandidateSource:
     """
 
     def __init__(
-        self, conn: Connection, *, block_cap: int = 200, cache: KeysCache | None = None
+        self,
+        conn: Connection,
+        *,
+        block_cap: int = 200,
+        cache: KeysCache | None = None,
+        kept: KeptBlocks | None = None,
     ) -> None:
+        """``kept``: the block working set of the caller's previous transaction (a matcher's),
+        used only if no one wrote the blocks since (see :mod:`aggregator.dedupe_store.index`)."""
         self.conn = conn
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-        self.index = SqlBlockIndex(conn, block_cap)
         self.cache = cache if cache is not None else KeysCache()
         self._ids: dict[str, tuple[int, str]] = {}  # record key -> (posting id, content hash)
         self._where: dict[str, str | None] = {}  # known memberships of registered records
@@ -137,6 +143,7 @@ class SqlCandidateSource:
             name: value
             for name, value in conn.execute(select(dedupe_state.c.name, dedupe_state.c.value))
         }
+        self.index = SqlBlockIndex(conn, block_cap, kept=kept, token=stored.get(WRITER))
         self.clock = int(stored["clock"]) if "clock" in stored else 0
         self._saved_clock = self.clock if "clock" in stored else None
         horizon = stored.get("horizon")
