@@ -31,7 +31,8 @@ members = dedupe_members.c
 
 
 class DedupeMatcher:
-    """Incremental dedupe against the store; one instance can serve a whole process."""
+    """Incremental dedupe against the store; one instance can serve a whole process, one
+    transaction at a time (it keeps the keys it computed and the block rows it last read)."""
 
     def __init__(
         self,
