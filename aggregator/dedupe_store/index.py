@@ -107,7 +107,6 @@ class SqlBlockIndex:
         if self.kept.token is None or self.kept.token != token:
             self.kept.drop()
         self.token = token
-        self.rows_read = 0  # block rows this index read from the tables
         self._rows = self.kept.rows
         self._recency = self.kept.recency
         self._hashes = self.kept.hashes
@@ -137,7 +136,6 @@ class SqlBlockIndex:
         for h in wanted:
             self._rows[h] = {}
         rows = list(fetch_in(self.conn, _READ_BLOCKS, wanted))
-        self.rows_read += len(rows)
         self.kept.rows_read += len(rows)
         rows.sort(key=itemgetter(3))  # each block's dict in registration order, as in memory
         for block, cluster_id, refs, seq, recency in rows:
