@@ -9,27 +9,46 @@ publication stored (still open), as the curve bench replays them. ``DEDUPE_STORE
 is the model of the figures before 2026-11-26: seasons 120 days apart and every posting open,
 so a later season's copies join the earlier clusters (23,000 clusters for 100,000 postings),
 which no store with expiry holds. The postings are inserted raw into ``postings``, then
-``aggregator dedupe --rebuild``'s code
-clusters them all and founds their offers (timed: "rebuild"), then 10,000 more postings go
-through the write path every storing command uses, in batches of 2,000 with one matcher and
-the loader's collector settings, as `aggregator load` of one file ("increment"). Each
-size runs in its own process so its peak memory is its own. Prints one JSON line per size.
+``aggregator dedupe --rebuild``'s code clusters them all and founds their offers (timed:
+"rebuild"), then 10,000 more postings go through the write path every storing command uses,
+in batches of 2,000 with one matcher and the loader's collector settings, as `aggregator load`
+of one file ("increment"). Each step runs in its own process so its peak memory is its own.
+Prints one JSON line per increment.
+
+The rebuilt store is kept (``DEDUPE_STORE_CACHE``, by default beside the market cache; a
+SQLite file, a ``pg_dump`` for PostgreSQL) under a name that digests what decides its content:
+the replayed postings, the size and model, and the code that decides clusters, keys and
+schema (``dedupe/``, the dedupe vocabulary, the migrations; :data:`STORE_FORMAT` for the rest).
+Code that only changes how fast the store is read and written does not make a new store (its
+tests hold it to the same content); ``DEDUPE_STORE_FRESH=1`` rebuilds anyway. Each increment
+runs on a fresh copy of the kept store, so it can be repeated (``DEDUPE_STORE_REPEATS``) and
+compared with another checkout's code on the same store, interleaved run by run
+(``DEDUPE_STORE_BASELINE=/path/to/checkout``: that checkout's packages, this measurement).
+``DEDUPE_STORE_PROFILE=DIR`` writes a cProfile of each increment there.
 
 ``python -m benchmarks dedupe_store`` (env: ``DEDUPE_STORE_SIZES=10000,100000``,
 ``DEDUPE_STORE_INCREMENT=10000``, ``DEDUPE_STORE_BACKENDS=sqlite,postgresql``,
-``DEDUPE_STORE_MODEL=expiring|open``, ``DEDUPE_MARKET_CACHE``, ``DEDUPE_STORE_SEEDS=1,2``).
+``DEDUPE_STORE_MODEL=expiring|open``, ``DEDUPE_MARKET_CACHE``, ``DEDUPE_STORE_SEEDS=1,2``,
+``DEDUPE_STORE_CACHE``, ``DEDUPE_STORE_FRESH``, ``DEDUPE_STORE_REPEATS=1``,
+``DEDUPE_STORE_BASELINE``, ``DEDUPE_STORE_PROFILE``).
 """
 
 from __future__ import annotations
 
+import cProfile
+import hashlib
 import os
 import resource
+import shutil
+import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +57,7 @@ from sqlalchemy import insert
 
 from aggregator.dedupe_store.matcher import DedupeMatcher
 from aggregator.dedupe_store.rebuild import rebuild
-from aggregator.devtools.pgserver import find_bindir, start_postgres
+from aggregator.devtools.pgserver import PostgresServer, find_bindir, start_postgres
 from aggregator.loader import bulk_collection
 from aggregator.pipeline import store_postings
 from aggregator.schema import Posting
@@ -51,6 +70,10 @@ from dedupe.seasons import POSTING_LIFE, SEASON_SHIFT
 OPEN_SEASON = timedelta(days=120)  # the "open" model's seasons (every posting open)
 BATCH = 2000  # the loader's batch
 NOW = datetime(2031, 1, 1, tzinfo=UTC)
+STORE_FORMAT = 1  # bump when this bench changes what it stores (replay, raw insert, rebuild)
+ROOT = Path(__file__).resolve().parent.parent
+# what decides a rebuilt store's content, besides the postings replayed
+_CONTENT_CODE = ("dedupe", "data/vocab/dedupe.yaml", "aggregator/store/migrations/versions")
 
 
 def _env_list(name: str, default: str) -> list[str]:
@@ -62,11 +85,20 @@ def _cache() -> Path:
     return Path(os.environ.get("DEDUPE_MARKET_CACHE", default)).expanduser()
 
 
+def _store_cache() -> Path:
+    default = Path.home() / ".cache" / "job-aggregator" / "dedupe-store"
+    return Path(os.environ.get("DEDUPE_STORE_CACHE", default)).expanduser()
+
+
 def _expiring() -> bool:
     model = os.environ.get("DEDUPE_STORE_MODEL", "expiring")
     if model not in ("expiring", "open"):
         raise ValueError(f"DEDUPE_STORE_MODEL must be expiring or open, not {model!r}")
     return model == "expiring"
+
+
+def _increment() -> int:
+    return int(os.environ.get("DEDUPE_STORE_INCREMENT", "10000"))
 
 
 def market_stream() -> Iterator[Posting]:
@@ -93,6 +125,28 @@ def market_stream() -> Iterator[Posting]:
                 }
             )
         season += 1
+
+
+def _replay(size: int, increment: int) -> tuple[list[Posting], list[Posting]]:
+    """The ``size`` postings the store is built from, and the ``increment`` added after."""
+    stream = market_stream()
+    return list(islice(stream, size)), list(islice(stream, increment))
+
+
+def _store_key(backend: str, size: int, base: list[Posting]) -> str:
+    """The kept store's name: backend, size, model, and a digest of its postings and code."""
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(f"{STORE_FORMAT}:{_expiring()}".encode())
+    for posting in base:
+        digest.update(orjson.dumps(posting.to_record()))
+    for name in _CONTENT_CODE:
+        target = ROOT / name
+        files = sorted(target.rglob("*.py")) if target.is_dir() else [target]
+        for path in files:
+            digest.update(path.relative_to(ROOT).as_posix().encode())
+            digest.update(path.read_bytes())
+    model = "expiring" if _expiring() else "open"
+    return f"{backend}-{model}-{size}-{digest.hexdigest()}"
 
 
 def _insert_raw(url: str, postings: list[Posting]) -> None:
@@ -127,28 +181,16 @@ def _clock() -> tuple[float, float]:
     return time.process_time(), time.perf_counter()
 
 
-def measure(size: int, increment: int, url: str) -> dict[str, Any]:
-    """Rebuild of ``size`` postings, then an increment of ``increment`` through the write path."""
-    stream = market_stream()
-    base = [next(stream) for _ in range(size)]
-    extra = [next(stream) for _ in range(increment)]
+def build(url: str, size: int) -> dict[str, Any]:
+    """Insert ``size`` postings raw and rebuild their clusters and offers (timed)."""
+    base, _ = _replay(size, 0)
     _insert_raw(url, base)
     del base
     store = open_store(url)
-    matcher = DedupeMatcher()
     cpu, wall = _clock()
     with store.engine.begin() as conn:
-        report = rebuild(conn, NOW, matcher=matcher, batch_size=5000)
+        report = rebuild(conn, NOW, matcher=DedupeMatcher(), batch_size=5000)
     rebuild_cpu, rebuild_wall = time.process_time() - cpu, time.perf_counter() - wall
-    cpu, wall = _clock()
-    loader_matcher = DedupeMatcher()  # as `aggregator load`: one matcher (its keys cache) a file
-    stages: dict[str, float] = {}
-    with bulk_collection():
-        for start in range(0, len(extra), BATCH):
-            with store.engine.begin() as conn:
-                batch = extra[start : start + BATCH]
-                store_postings(conn, batch, NOW, matcher=loader_matcher, timings=stages)
-    inc_cpu, inc_wall = time.process_time() - cpu, time.perf_counter() - wall
     store.close()
     return {
         "postings": size,
@@ -158,50 +200,161 @@ def measure(size: int, increment: int, url: str) -> dict[str, Any]:
         "rebuild_cpu_s": round(rebuild_cpu, 1),
         "rebuild_ms_per_posting": round(1000 * rebuild_wall / size, 3),
         "rebuild_cpu_ms_per_posting": round(1000 * rebuild_cpu / size, 3),
-        "increment": increment,
+        "rebuild_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+    }
+
+
+def increment(url: str, size: int, profile: str | None = None) -> dict[str, Any]:
+    """The next ``DEDUPE_STORE_INCREMENT`` postings through the write path (timed)."""
+    _, extra = _replay(size, _increment())
+    store = open_store(url)
+    loader_matcher = DedupeMatcher()  # as `aggregator load`: one matcher (its keys cache) a file
+    stages: dict[str, float] = {}
+    profiler = cProfile.Profile() if profile else None
+    cpu, wall = _clock()
+    if profiler is not None:
+        profiler.enable()
+    with bulk_collection():
+        for start in range(0, len(extra), BATCH):
+            with store.engine.begin() as conn:
+                batch = extra[start : start + BATCH]
+                store_postings(conn, batch, NOW, matcher=loader_matcher, timings=stages)
+    if profiler is not None:
+        profiler.disable()
+    inc_cpu, inc_wall = time.process_time() - cpu, time.perf_counter() - wall
+    if profiler is not None and profile:
+        profiler.dump_stats(profile)
+    store.close()
+    return {
+        "increment": len(extra),
         "increment_s": round(inc_wall, 2),
         "increment_cpu_s": round(inc_cpu, 2),
-        "increment_ms_per_posting": round(1000 * inc_wall / max(increment, 1), 3),
+        "increment_ms_per_posting": round(1000 * inc_wall / max(len(extra), 1), 3),
         "increment_cpu_stages_s": {k: round(v, 2) for k, v in sorted(stages.items())},
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
     }
 
 
+def _child(args: list[str], checkout: Path | None = None) -> dict[str, Any]:
+    """Run this file's ``args`` in a new process (with another checkout's packages if given)."""
+    env = {**os.environ, "PYTHONPATH": str(checkout or ROOT)}  # not an installed checkout
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), *args],
+        env=env,
+        cwd=checkout or ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise RuntimeError(done.stderr[-3000:])
+    result: dict[str, Any] = orjson.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+class _Backend:
+    """Where a store lives: a fresh empty one, kept as a file, and copied from that file."""
+
+    def __init__(self, name: str, tmp: Path, server: PostgresServer | None) -> None:
+        self.name, self.tmp, self.server = name, tmp, server
+        self.count = 0
+
+    def fresh(self, size: int) -> tuple[str, str]:
+        """A new database's URL and the name to keep or restore it under."""
+        self.count += 1
+        name = f"dedupe_store_{size}_{self.count}"
+        if self.server is not None:
+            return self.server.create_database(name), name
+        return f"sqlite:///{self.tmp}/{name}.db", name
+
+    def keep(self, name: str, target: Path) -> None:
+        partial = target.with_name(target.name + ".part")
+        if self.server is not None:
+            self.server.dump(name, partial)
+        else:
+            with sqlite3.connect(self.tmp / f"{name}.db") as src, sqlite3.connect(partial) as dst:
+                src.backup(dst)
+        partial.replace(target)
+
+    def restore(self, kept: Path, size: int) -> tuple[str, str]:
+        url, name = self.fresh(size)
+        if self.server is not None:
+            self.server.restore(name, kept)
+        else:
+            shutil.copyfile(kept, self.tmp / f"{name}.db")
+        return url, name
+
+    def drop(self, name: str) -> None:
+        if self.server is not None:
+            self.server.drop_database(name)
+        else:
+            (self.tmp / f"{name}.db").unlink(missing_ok=True)
+
+
+def _kept_store(backend: _Backend, size: int) -> tuple[Path, dict[str, Any]]:
+    """The kept rebuilt store of this size (built now if missing or ``DEDUPE_STORE_FRESH``)."""
+    base, _ = _replay(size, 0)
+    key = _store_key(backend.name, size, base)
+    del base
+    folder = _store_cache()
+    folder.mkdir(parents=True, exist_ok=True)
+    kept = folder / (key + (".pgdump" if backend.server is not None else ".db"))
+    about = folder / f"{key}.json"
+    if kept.exists() and about.exists() and os.environ.get("DEDUPE_STORE_FRESH") != "1":
+        return kept, {**orjson.loads(about.read_bytes()), "store": "kept"}
+    url, name = backend.fresh(size)
+    figures = _child(["build", url, str(size)])
+    backend.keep(name, kept)
+    backend.drop(name)
+    about.write_bytes(orjson.dumps(figures))
+    return kept, {**figures, "store": "built"}
+
+
 def main() -> None:
-    """One subprocess per backend and size (peak memory per size), one JSON line each."""
+    """Per backend and size: the kept store, then its increments (one JSON line each)."""
     sizes = [int(s) for s in _env_list("DEDUPE_STORE_SIZES", "10000,100000")]
-    increment = int(os.environ.get("DEDUPE_STORE_INCREMENT", "10000"))
     backends = _env_list("DEDUPE_STORE_BACKENDS", "sqlite,postgresql")
+    repeats = int(os.environ.get("DEDUPE_STORE_REPEATS", "1"))
+    baseline = os.environ.get("DEDUPE_STORE_BASELINE")
+    codes: list[tuple[str, Path | None]] = [("this", None)]
+    if baseline:
+        codes.insert(0, ("baseline", Path(baseline).resolve()))
+    profile_dir = os.environ.get("DEDUPE_STORE_PROFILE")
     server = start_postgres(durable=True) if "postgresql" in backends and find_bindir() else None
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            for backend in backends:
-                if backend == "postgresql" and server is None:
+            for name in backends:
+                if name == "postgresql" and server is None:
                     continue
+                backend = _Backend(name, Path(tmp), server if name == "postgresql" else None)
                 for size in sizes:
-                    if server is not None and backend == "postgresql":
-                        url = server.create_database(f"dedupe_store_{size}")
-                    else:
-                        url = f"sqlite:///{tmp}/dedupe-{size}.db"
-                    done = subprocess.run(
-                        [sys.executable, "-m", "benchmarks.bench_dedupe_store", url, str(size)],
-                        env={**os.environ, "DEDUPE_STORE_INCREMENT": str(increment)},
-                        capture_output=True,
-                        text=True,
-                        check=False,
-                    )
-                    if done.returncode:
-                        raise RuntimeError(done.stderr[-3000:])
-                    row = {"bench": "dedupe_store", "backend": backend, **orjson.loads(done.stdout)}
-                    print(orjson.dumps(row).decode(), flush=True)
+                    kept, built = _kept_store(backend, size)
+                    runs: dict[str, list[float]] = {code: [] for code, _ in codes}
+                    for rep in range(repeats):
+                        for code, checkout in codes if rep % 2 == 0 else codes[::-1]:
+                            url, db = backend.restore(kept, size)
+                            args = ["increment", url, str(size)]
+                            if profile_dir:
+                                args.append(f"{profile_dir}/{name}-{size}-{code}-{rep}.prof")
+                            measured = _child(args, checkout)
+                            backend.drop(db)
+                            runs[code].append(measured["increment_cpu_s"])
+                            row = {"bench": "dedupe_store", "backend": name, "code": code}
+                            print(orjson.dumps({**row, **built, **measured}).decode(), flush=True)
+                    if repeats > 1:
+                        medians = {c: statistics.median(v) for c, v in runs.items()}
+                        row = {"bench": "dedupe_store", "backend": name, "postings": size}
+                        print(orjson.dumps({**row, "median_cpu_s": medians}).decode(), flush=True)
     finally:
         if server is not None:
             server.stop()
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3:
-        inc = int(os.environ.get("DEDUPE_STORE_INCREMENT", "10000"))
-        print(orjson.dumps(measure(int(sys.argv[2]), inc, sys.argv[1])).decode())
+    if len(sys.argv) >= 4 and sys.argv[1] == "build":
+        print(orjson.dumps(build(sys.argv[2], int(sys.argv[3]))).decode())
+    elif len(sys.argv) >= 4 and sys.argv[1] == "increment":
+        prof = sys.argv[4] if len(sys.argv) > 4 else None
+        print(orjson.dumps(increment(sys.argv[2], int(sys.argv[3]), prof)).decode())
     else:
         main()

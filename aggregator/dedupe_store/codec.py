@@ -69,16 +69,13 @@ def unpack_blocks(packed: bytes | None) -> list[int]:
     return list(struct.unpack(f"<{len(packed) // 8}q", packed))
 
 
-def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+def _json_default(value: Any) -> Any:
+    """What orjson does not write itself (it writes dataclasses, enums, numbers, strings)."""
     if isinstance(value, frozenset):
         return sorted(value)
     if isinstance(value, bytes):
         return base64.b64encode(value).decode()
-    if isinstance(value, Enum):
-        return value.value
-    return value
+    raise TypeError(f"cannot encode {type(value).__name__} in cached keys")
 
 
 def _optional(inner: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -127,8 +124,8 @@ def _decoder(hint: Any) -> Callable[[Any], Any]:
 
 
 def encode_keys(keys: Keys) -> str:
-    """Keys as versioned JSON text."""
-    return orjson.dumps({"v": keys_version(), "k": _plain(keys)}).decode()
+    """Keys as versioned JSON text (orjson walks the dataclasses in C: fields in order)."""
+    return orjson.dumps({"v": keys_version(), "k": keys}, default=_json_default).decode()
 
 
 def decode_keys(text: str | None) -> Keys | None:

@@ -11,12 +11,22 @@ flagged in ``dedupe_clusters.evicted``.
 :class:`SqlBlockIndex` is a working set for one transaction: the rows of the blocks a batch
 touches are read in bulk (one query per few hundred blocks, not one per posting), votes are
 counted in memory, and changes are written back in bulk by :meth:`SqlBlockIndex.flush`.
+
+A long-lived matcher hands its next transaction's index what the last one read and wrote
+(:class:`KeptBlocks`), so the blocks every batch of a load shares are read once, not once a
+batch. That is safe only while no one else wrote the tables in between: each flush that writes
+sets a new random ``writer`` token in ``dedupe_state`` (in the same transaction), and a kept
+working set is used only if the token it was kept with is still the stored one. Another
+process or matcher writing, or this transaction rolling back, leaves another token, and the
+rows are read again.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from operator import itemgetter
 
 from sqlalchemy import Connection, text
@@ -46,6 +56,30 @@ SET_STATE = text(
     "INSERT INTO dedupe_state (name, value) VALUES (:name, :value)"
     " ON CONFLICT (name) DO UPDATE SET value = excluded.value"
 )
+WRITER = "writer"  # dedupe_state row: token of the last index flush that wrote (see above)
+MAX_KEPT_ROWS = 1_000_000  # a kept working set past this many block rows is dropped (memory)
+
+
+@dataclass(slots=True)
+class KeptBlocks:
+    """An index's working set, kept by a matcher between its transactions.
+
+    ``token`` is the ``writer`` token the tables held when the working set was last in step
+    with them (None: nothing kept). ``hashes`` (block key -> hash) is pure and always kept.
+    """
+
+    token: str | None = None
+    rows: dict[int, dict[str, list[int]]] = field(default_factory=dict)
+    recency: dict[str, int] = field(default_factory=dict)
+    hashes: dict[str, int] = field(default_factory=dict)
+    rows_read: int = 0  # block rows read into ``rows`` since it was last emptied
+
+    def drop(self) -> None:
+        """Forget the rows (new dicts: an index still using the old ones is not disturbed)."""
+        self.token = None
+        self.rows, self.recency, self.rows_read = {}, {}, 0
+        if len(self.hashes) > MAX_KEPT_ROWS:
+            self.hashes = {}
 
 
 class SqlBlockIndex:
@@ -57,15 +91,28 @@ class SqlBlockIndex:
     write the tables within a transaction.
     """
 
-    def __init__(self, conn: Connection, cap: int = 200) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        cap: int = 200,
+        *,
+        kept: KeptBlocks | None = None,
+        token: str | None = None,
+    ) -> None:
+        """``token``: the stored ``writer`` token, read in this transaction; ``kept``: the
+        working set of the matcher's last transaction, used if its token is that one."""
         self.conn = conn
         self.cap = cap
-        self._rows: dict[int, dict[str, list[int]]] = {}
-        self._recency: dict[str, int] = {}
+        self.kept = kept if kept is not None else KeptBlocks()
+        if self.kept.token is None or self.kept.token != token:
+            self.kept.drop()
+        self.token = token
+        self._rows = self.kept.rows
+        self._recency = self.kept.recency
+        self._hashes = self.kept.hashes
         self._dirty: set[tuple[int, str]] = set()
         self._touched: set[str] = set()
         self._dropped: set[str] = set()
-        self._hashes: dict[str, int] = {}
         self._unread_drops: set[tuple[int, str]] = set()  # evicted rows of blocks not read
         self._flags: dict[str, bool] = {}  # cluster -> evicted, to write back
 
@@ -89,6 +136,7 @@ class SqlBlockIndex:
         for h in wanted:
             self._rows[h] = {}
         rows = list(fetch_in(self.conn, _READ_BLOCKS, wanted))
+        self.kept.rows_read += len(rows)
         rows.sort(key=itemgetter(3))  # each block's dict in registration order, as in memory
         for block, cluster_id, refs, seq, recency in rows:
             self._rows[block][cluster_id] = [refs, seq]
@@ -178,7 +226,8 @@ class SqlBlockIndex:
             self._dirty.add((h, cluster_id))
 
     def flush(self) -> None:
-        """Write registrations, removals, prunes and cluster recency back (bulk statements)."""
+        """Write registrations, removals, prunes and cluster recency back (bulk statements);
+        a flush that wrote sets a new ``writer`` token, the one the working set is kept with."""
         puts: list[tuple[int, str, int, int]] = []
         drops: list[tuple[int, str]] = []
         for h, cluster_id in self._dirty:
@@ -187,6 +236,9 @@ class SqlBlockIndex:
                 drops.append((h, cluster_id))
             else:
                 puts.append((h, cluster_id, entry[0], entry[1]))
+        wrote = bool(
+            self._unread_drops or puts or drops or self._dropped or self._touched or self._flags
+        )
         self._drop_unread()
         execute_many(self.conn, _DROP_BLOCKS, sorted(drops))
         execute_many(self.conn, _PUT_BLOCKS, sorted(puts))  # sorted: a stable lock order
@@ -206,6 +258,18 @@ class SqlBlockIndex:
         self._touched.clear()
         self._dropped.clear()
         self._flags.clear()
+        if wrote:
+            self.token = uuid.uuid4().hex
+            self.conn.execute(SET_STATE, {"name": WRITER, "value": self.token})
+        self._keep()
+
+    def _keep(self) -> None:
+        """Hand the working set, in step with the tables, to the matcher's next transaction."""
+        kept = self.kept
+        if kept.rows is not self._rows or kept.rows_read > MAX_KEPT_ROWS:
+            kept.drop()  # too large to keep (or no longer this index's): read again next time
+            return
+        kept.token = self.token
 
     def forget(self) -> None:
         """Drop what was read (after statements outside this index changed the tables)."""

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
 
+from aggregator.dedupe_store.index import KeptBlocks
 from aggregator.dedupe_store.keycache import KeysCache
 from aggregator.dedupe_store.rows import posting_rows, to_record
 from aggregator.dedupe_store.source import SqlCandidateSource
@@ -30,7 +31,8 @@ members = dedupe_members.c
 
 
 class DedupeMatcher:
-    """Incremental dedupe against the store; one instance can serve a whole process."""
+    """Incremental dedupe against the store; one instance can serve a whole process, one
+    transaction at a time (it keeps the keys it computed and the block rows it last read)."""
 
     def __init__(
         self,
@@ -45,10 +47,13 @@ class DedupeMatcher:
         self.max_representatives = max_representatives
         self.block_cap = block_cap
         self.cache = KeysCache()
+        self.kept = KeptBlocks()  # block rows of the last transaction, for the next one
 
     def deduper(self, conn: Connection) -> tuple[Deduper, SqlCandidateSource]:
         """An engine over the store, for one transaction (flush the source before commit)."""
-        source = SqlCandidateSource(conn, block_cap=self.block_cap, cache=self.cache)
+        source = SqlCandidateSource(
+            conn, block_cap=self.block_cap, cache=self.cache, kept=self.kept
+        )
         engine = Deduper(
             source,
             self.config,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, literal_column, select
 
 from aggregator.schema import ContractType, SalaryPeriod, WorkingTime
 from aggregator.store.models import PostingRow
@@ -38,6 +38,10 @@ RECORD_COLUMNS = (
     "content_hash",
 )
 _COLUMNS = [postings.c[name] for name in RECORD_COLUMNS]
+# an empty description: only computing keys reads it, and it is most of a row's bytes
+_HELD_COLUMNS = [
+    literal_column("''").label("description") if c.name == "description" else c for c in _COLUMNS
+]
 
 
 def record_key(source: str, source_offer_id: str) -> str:
@@ -89,9 +93,13 @@ def to_record(row: Any) -> DedupeRecord:
     )
 
 
-def posting_rows(conn: Connection, posting_ids: Sequence[int]) -> Iterator[Any]:
-    """Rows (mappings with :data:`RECORD_COLUMNS`) of these postings, in chunks."""
+def posting_rows(
+    conn: Connection, posting_ids: Sequence[int], *, description: bool = True
+) -> Iterator[Any]:
+    """Rows (mappings with :data:`RECORD_COLUMNS`) of these postings, in chunks; without
+    ``description`` their records have an empty one (for keys already computed)."""
+    columns = _COLUMNS if description else _HELD_COLUMNS
     for start in range(0, len(posting_ids), CHUNK):
         chunk = posting_ids[start : start + CHUNK]
-        for row in conn.execute(select(*_COLUMNS).where(postings.c.id.in_(chunk))):
+        for row in conn.execute(select(*columns).where(postings.c.id.in_(chunk))):
             yield row._mapping

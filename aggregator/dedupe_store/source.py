@@ -23,7 +23,7 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, select, text
 
 from aggregator.dedupe_store.codec import decode_keys, encode_keys, pack_blocks, unpack_blocks
 from aggregator.dedupe_store.expiry import StoreExpiry
-from aggregator.dedupe_store.index import SET_STATE, SqlBlockIndex
+from aggregator.dedupe_store.index import SET_STATE, WRITER, KeptBlocks, SqlBlockIndex
 from aggregator.dedupe_store.keycache import KeysCache
 from aggregator.dedupe_store.rows import (
     RECORD_COLUMNS,
@@ -121,12 +121,18 @@ class SqlCandidateSource:
     """
 
     def __init__(
-        self, conn: Connection, *, block_cap: int = 200, cache: KeysCache | None = None
+        self,
+        conn: Connection,
+        *,
+        block_cap: int = 200,
+        cache: KeysCache | None = None,
+        kept: KeptBlocks | None = None,
     ) -> None:
+        """``kept``: the block working set of the caller's previous transaction (a matcher's),
+        used only if no one wrote the blocks since (see :mod:`aggregator.dedupe_store.index`)."""
         self.conn = conn
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-        self.index = SqlBlockIndex(conn, block_cap)
         self.cache = cache if cache is not None else KeysCache()
         self._ids: dict[str, tuple[int, str]] = {}  # record key -> (posting id, content hash)
         self._where: dict[str, str | None] = {}  # known memberships of registered records
@@ -137,6 +143,7 @@ class SqlCandidateSource:
             name: value
             for name, value in conn.execute(select(dedupe_state.c.name, dedupe_state.c.value))
         }
+        self.index = SqlBlockIndex(conn, block_cap, kept=kept, token=stored.get(WRITER))
         self.clock = int(stored["clock"]) if "clock" in stored else 0
         self._saved_clock = self.clock if "clock" in stored else None
         horizon = stored.get("horizon")
@@ -230,7 +237,7 @@ class SqlCandidateSource:
         missing = [cid for cid, s in states.items() if s is not None and not s.reps_loaded]
         if not missing:
             return
-        unknown: dict[int, str | None] = {}
+        unknown: dict[int, bool] = {}  # posting id -> whether its stored keys are current
         for start in range(0, len(missing), _CHUNK):
             chunk = {"clusters": missing[start : start + _CHUNK]}
             for cid in chunk["clusters"]:
@@ -245,23 +252,31 @@ class SqlCandidateSource:
                 if rep is not None:
                     self._reps[row.posting_id] = rep
                 else:
-                    unknown[row.posting_id] = row.keys_hash
+                    unknown[row.posting_id] = row.keys_hash == row.content_hash
         if unknown:
             self._reps.update(self._load(unknown))
 
-    def _load(self, wanted: dict[int, str | None]) -> dict[int, Representative]:
-        """Representatives not in the process cache: rows, then stored or computed keys."""
-        ids = list(wanted)
-        stored: dict[int, str | None] = {}
-        for start in range(0, len(ids), _CHUNK):
-            chunk = {"ids": ids[start : start + _CHUNK]}
-            stored.update((pid, keys) for pid, keys in self.conn.execute(_CACHED_KEYS, chunk))
-        return {
-            row["id"]: self._representative(
-                row, stored.get(row["id"]) if wanted[row["id"]] == row["content_hash"] else None
-            )
-            for row in posting_rows(self.conn, ids)
-        }
+    def _load(self, wanted: dict[int, bool]) -> dict[int, Representative]:
+        """Representatives not in the process cache: with their stored keys where current
+        (rows read without the description, which only computing keys needs: the engine holds
+        its members so too), else from full rows with keys computed."""
+        current = [pid for pid, fresh in wanted.items() if fresh]
+        stored: dict[int, Keys] = {}
+        for start in range(0, len(current), _CHUNK):
+            chunk = {"ids": current[start : start + _CHUNK]}
+            for pid, cached in self.conn.execute(_CACHED_KEYS, chunk):
+                keys = decode_keys(cached)
+                if keys is not None:
+                    stored[pid] = keys
+        out: dict[int, Representative] = {}
+        for row in posting_rows(self.conn, list(stored), description=False):
+            record = to_record(row)
+            self._ids.setdefault(record.key, (row["id"], row["content_hash"]))
+            out[row["id"]] = rep = Representative(record, stored[row["id"]])
+            self.cache.put(row["id"], row["content_hash"], rep)
+        rest = [pid for pid in wanted if pid not in stored]
+        out.update((row["id"], self._representative(row)) for row in posting_rows(self.conn, rest))
+        return out
 
     # -- the CandidateSource protocol -------------------------------------------------------
 
@@ -394,7 +409,7 @@ class SqlCandidateSource:
         if posting_id is None:
             return None
         (row,) = posting_rows(self.conn, [posting_id])
-        return self._representative(row, None)
+        return self._representative(row)
 
     def promote(self, cluster_id: str, record_key: str, blocks: Sequence[str]) -> None:
         """Make a member a representative: register its blocks, cache its keys."""
@@ -402,7 +417,7 @@ class SqlCandidateSource:
         self._forget(cluster_id)
         posting_id, content_hash = self._posting(record_key)
         (row,) = posting_rows(self.conn, [posting_id])
-        keys = self._representative(row, None).keys
+        keys = self._representative(row).keys
         hashes = self.index.hashes(blocks)
         values = self._rep_values(content_hash, keys, hashes)
         self.conn.execute(_SAVE_REP, {"b_id": posting_id, **values})
@@ -451,15 +466,12 @@ class SqlCandidateSource:
             "blocks": pack_blocks(hashes),
         }
 
-    def _representative(self, row: Any, cached: str | None) -> Representative:
-        """A posting row as a representative, keys from the stored cache or computed."""
+    def _representative(self, row: Any) -> Representative:
+        """A posting row (with its description) as a representative, keys computed."""
         record = to_record(row)
         posting_id, content_hash = row["id"], row["content_hash"]
         self._ids.setdefault(record.key, (posting_id, content_hash))
-        keys = decode_keys(cached)
-        if keys is None:
-            keys = compute_keys(record)
-        rep = Representative(record, keys)
+        rep = Representative(record, compute_keys(record))
         self.cache.put(posting_id, content_hash, rep)
         return rep
 

@@ -66,11 +66,41 @@ class PostgresServer:
         """A new empty database; returns its URL."""
         import psycopg
 
-        with psycopg.connect(
-            f"host=127.0.0.1 port={self.port} user={self.user} dbname=postgres", autocommit=True
-        ) as conn:
+        with psycopg.connect(self._dsn("postgres"), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.database_url(name)
+
+    def _dsn(self, name: str) -> str:
+        return f"host=127.0.0.1 port={self.port} user={self.user} dbname={name}"
+
+    def drop_database(self, name: str) -> None:
+        """Remove a database (benchmarks drop each copy they measured)."""
+        import psycopg
+
+        with psycopg.connect(self._dsn("postgres"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+    def dump(self, name: str, path: Path) -> None:
+        """Write a database to ``path`` (``pg_dump``'s custom format), to restore it later."""
+        subprocess.run(
+            [str(self.bindir / "pg_dump"), "-Fc", "-f", str(path), self._dsn(name)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+
+    def restore(self, name: str, path: Path) -> None:
+        """Fill an empty database from a :meth:`dump` and gather its planner statistics."""
+        import psycopg
+
+        subprocess.run(
+            [str(self.bindir / "pg_restore"), "--no-owner", "-d", self._dsn(name), str(path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        with psycopg.connect(self._dsn(name), autocommit=True) as conn:
+            conn.execute("ANALYZE")
 
     def stop(self) -> None:
         try:

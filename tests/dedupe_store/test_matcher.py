@@ -181,3 +181,29 @@ def test_a_tiny_block_cap_prunes_exactly_like_the_memory_index(
     assert {k: sorted(v) for k, v in held.items()} == {
         k: sorted(v) for k, v in engine.clusters().items()
     }
+
+
+def test_representatives_with_stale_stored_keys_are_read_whole_and_recomputed(
+    store: Store, market: Market
+) -> None:
+    """Current stored keys spare reading the description; stale ones need it to recompute."""
+    postings = _canonical(_sample(store, market[0]))
+    half = len(postings) // 2
+    store_in_batches(store, postings[:half], DedupeMatcher())
+    with store.engine.begin() as conn:  # every other representative's cache from older code
+        reps = conn.scalars(
+            select(dedupe_members.c.posting_id)
+            .where(dedupe_members.c.rep_seq.is_not(None))
+            .order_by(dedupe_members.c.posting_id)
+        ).all()
+        conn.execute(
+            update(dedupe_members)
+            .where(dedupe_members.c.posting_id.in_(reps[::2]))
+            .values(cached_keys='{"v": "older-code", "k": {}}')
+        )
+    store_in_batches(store, postings[half:], DedupeMatcher())  # a new process: no keys in memory
+    with store.engine.connect() as conn:
+        held = clusters(conn)
+    assert {k: sorted(v) for k, v in held.items()} == {
+        k: sorted(v) for k, v in _memory_clusters(postings).items()
+    }
