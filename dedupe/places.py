@@ -145,8 +145,12 @@ def _town_centres(city: str, country: str) -> tuple[tuple[float, float], ...]:
 
 @lru_cache(maxsize=65536)
 def is_town(word: str) -> bool:
-    """Whether a folded word is the name of a town of some size (gazetteer lookup)."""
-    if len(word) < 3 or word.isdigit():
+    """Whether a folded word is the name of a town of some size (gazetteer lookup).
+
+    A function word is not, though a town somewhere bears it ("sur": Sur, in Oman): texts use
+    it in every other sentence, so one text's "sur" tells nothing about where the job is.
+    """
+    if len(word) < 3 or word.isdigit() or word in vocab().title_stopwords:
         return False
     found = get_gazetteer().cities(gazetteer_fold(word))
     return any(c.population >= TOWN_POPULATION for c, _ in found)

@@ -318,6 +318,22 @@ def test_town_named_in_one_text_when_neither_gives_a_place_does_not_merge() -> N
     assert explain(grenoble, copy_of(grenoble, "indeed-fr", "3")).match
 
 
+def test_a_function_word_named_like_a_town_is_no_town() -> None:
+    # "sur" is also Sur, a town of Oman: a board's "sur la région" names no place
+    body = (
+        "Vous prenez en charge la comptabilité fournisseurs : saisie et contrôle des factures, "
+        "rapprochements, relances et préparation des règlements. Vous participez aux clôtures "
+        "mensuelles et annuelles. Profil : Bac+2 en comptabilité, trois ans d'expérience, rigueur."
+    )
+    sur = copy_of(
+        BASE, "apec", "1", city=None, description="Poste à pourvoir sur la région. " + body
+    )
+    dans = copy_of(sur, "indeed-fr", "2", description="Poste à pourvoir dans la région. " + body)
+    assert explain(sur, dans).match, explain(sur, dans).render()
+    lyon = copy_of(sur, "hellowork", "3", description="Poste à pourvoir à Lyon. " + body)
+    assert explain(dans, lyon).rule == "veto:place"
+
+
 def test_retitled_copy_with_the_same_text_merges_only_the_same_week() -> None:
     retitled = copy_of(BASE, "indeed-fr", "1", title="Gestionnaire factures", posted_at=T0)
     assert explain(BASE, retitled).match
