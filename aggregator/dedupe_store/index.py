@@ -18,7 +18,7 @@ batch. That is safe only while no one else wrote the tables in between: each flu
 sets a new random ``writer`` token in ``dedupe_state`` (in the same transaction), and a kept
 working set is used only if the token it was kept with is still the stored one. Another
 process or matcher writing, or this transaction rolling back, leaves another token, and the
-rows are read again.
+rows are read again; a transaction that fails before its flush leaves none kept.
 """
 
 from __future__ import annotations
@@ -106,6 +106,9 @@ class SqlBlockIndex:
         self.kept = kept if kept is not None else KeptBlocks()
         if self.kept.token is None or self.kept.token != token:
             self.kept.drop()
+        # in use: the rows change in memory before the flush writes them; only a flush hands
+        # them on again (a transaction failing before its flush leaves nothing trusted)
+        self.kept.token = None
         self.token = token
         self._rows = self.kept.rows
         self._recency = self.kept.recency

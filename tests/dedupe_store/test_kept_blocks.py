@@ -7,10 +7,12 @@ from sqlalchemy import select
 
 from aggregator.dedupe_store.index import WRITER
 from aggregator.dedupe_store.matcher import DedupeMatcher
+from aggregator.dedupe_store.rows import posting_rows, to_record
 from aggregator.dedupe_store.tables import dedupe_blocks, dedupe_state
 from aggregator.pipeline import store_postings
 from aggregator.schema import Posting
 from aggregator.store.database import Store
+from aggregator.store.postings import upsert_postings
 from dedupe.engine import Deduper
 from dedupe.records import DedupeRecord, canonical_order, posting_key
 
@@ -104,4 +106,28 @@ def test_a_writer_in_between_makes_the_matcher_read_the_blocks_again(
     assert _token(store) not in (None, kept)
     _store(store, third, matcher)
     assert _held(store) == _expected(first, second, third)
+    assert _in_step(store, matcher)
+
+
+def test_a_transaction_that_fails_before_its_flush_leaves_nothing_kept(
+    store: Store, market: Market
+) -> None:
+    first, second, third = _thirds(store, market[0])
+    matcher = DedupeMatcher()
+    _store(store, first, matcher)
+    # the next batch is matched in memory, then the transaction fails before the flush
+    with store.engine.connect() as conn:
+        transaction = conn.begin()
+        new_ids = upsert_postings(conn, second, NOW).new_ids
+        rows = list(posting_rows(conn, sorted(new_ids)))
+        engine, source = matcher.deduper(conn)
+        source.register(rows)
+        matcher.assign(engine, source, [to_record(row) for row in rows])
+        transaction.rollback()
+    # the stored token is the one the first batch left, yet the rows changed in memory: the
+    # next batch must not meet the clusters of the one rolled back
+    _store(store, third, matcher)
+    assert _in_step(store, matcher)
+    _store(store, second, matcher)
+    assert _held(store) == _expected(first, third, second)
     assert _in_step(store, matcher)
