@@ -268,12 +268,10 @@ class SqlCandidateSource:
                 keys = decode_keys(cached)
                 if keys is not None:
                     stored[pid] = keys
-        out: dict[int, Representative] = {}
-        for row in posting_rows(self.conn, list(stored), description=False):
-            record = to_record(row)
-            self._ids.setdefault(record.key, (row["id"], row["content_hash"]))
-            out[row["id"]] = rep = Representative(record, stored[row["id"]])
-            self.cache.put(row["id"], row["content_hash"], rep)
+        out = {
+            row["id"]: self._representative(row, stored[row["id"]])
+            for row in posting_rows(self.conn, list(stored), description=False)
+        }
         rest = [pid for pid in wanted if pid not in stored]
         out.update((row["id"], self._representative(row)) for row in posting_rows(self.conn, rest))
         return out
@@ -466,12 +464,13 @@ class SqlCandidateSource:
             "blocks": pack_blocks(hashes),
         }
 
-    def _representative(self, row: Any) -> Representative:
-        """A posting row (with its description) as a representative, keys computed."""
+    def _representative(self, row: Any, keys: Keys | None = None) -> Representative:
+        """A posting row as a representative, with its stored ``keys`` or keys computed (the
+        row must then hold its description)."""
         record = to_record(row)
         posting_id, content_hash = row["id"], row["content_hash"]
         self._ids.setdefault(record.key, (posting_id, content_hash))
-        rep = Representative(record, compute_keys(record))
+        rep = Representative(record, keys if keys is not None else compute_keys(record))
         self.cache.put(posting_id, content_hash, rep)
         return rep
 
