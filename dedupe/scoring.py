@@ -144,8 +144,7 @@ def date_score(a: datetime | None, b: datetime | None) -> float | None:
     """1 within 3 days of each other, falling to 0 at 45 days."""
     if a is None or b is None:
         return None
-    days = abs((a - b).total_seconds()) / 86400.0
-    return max(0.0, min(1.0, 1 - (days - 3) / 42))
+    return max(0.0, min(1.0, 1 - (days_apart(a, b) - 3) / 42))
 
 
 def retitled_text(
