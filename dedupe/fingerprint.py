@@ -77,9 +77,18 @@ class DescriptionPrint:
 
 @lru_cache(maxsize=1)
 def _boilerplate() -> re.Pattern[str]:
-    """All boilerplate phrases as one whole-word regex (one scan per sentence)."""
-    phrases = sorted((p.strip() for p in vocab().boilerplate), key=len, reverse=True)
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, phrases)) + r")(?![a-z0-9])")
+    """All boilerplate phrases as one whole-word regex (one scan per sentence), the openings
+    anchored at the sentence's start."""
+    v = vocab()
+    anywhere = sorted((p.strip() for p in v.boilerplate), key=len, reverse=True)
+    openings = sorted(v.boilerplate_openings, key=len, reverse=True)
+    return re.compile(
+        r"(?:(?<![a-z0-9])(?:"
+        + "|".join(map(re.escape, anywhere))
+        + r")|^(?:"
+        + "|".join(map(re.escape, openings))
+        + r"))(?![a-z0-9])"
+    )
 
 
 def _pay_line(tokens: list[str], cues: frozenset[str]) -> bool:

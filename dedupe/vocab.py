@@ -26,6 +26,7 @@ class Vocab:
     city_aliases: dict[str, str]
     city_noise: frozenset[str]
     boilerplate: tuple[str, ...]  # word-normalized, padded with spaces for whole-word search
+    boilerplate_openings: tuple[str, ...]  # word-normalized: boilerplate only opening a sentence
     salary_cues: frozenset[str]  # words that make a sentence with a number a pay line
     contract_compatible: frozenset[frozenset[str]]
     agency_markers: tuple[str, ...]  # word-normalized, padded with spaces
@@ -78,6 +79,9 @@ def vocab() -> Vocab:
         city_aliases={fold(k): fold(v) for k, v in raw["city_aliases"].items()},
         city_noise=_words(raw["city_noise"]),
         boilerplate=tuple(f" {' '.join(words(fold(p)))} " for p in raw["description_boilerplate"]),
+        boilerplate_openings=tuple(
+            " ".join(words(fold(p))) for p in raw["description_boilerplate_openings"]
+        ),
         salary_cues=_words(raw["description_salary_cues"]),
         contract_compatible=frozenset(frozenset(pair) for pair in raw["contract_compatible"]),
         agency_markers=tuple(f" {' '.join(words(fold(p)))} " for p in raw["agency_markers"]),

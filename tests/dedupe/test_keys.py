@@ -189,6 +189,13 @@ def test_description_boilerplate_is_ignored() -> None:
     assert a is not None and b is not None and a.digest == b.digest
 
 
+def test_an_opening_phrase_is_boilerplate_only_where_a_sentence_opens_with_it() -> None:
+    text = "Wir suchen eine Buchhalterin in Köln. Bei Eintritt erhalten Sie ein Tablet."
+    kept = normalize_description(text)
+    assert normalize_description(text + "\nEintritt: Januar 2027.") == kept
+    assert "tablet" in kept and "eintritt" in kept
+
+
 def test_minhash_is_deterministic_and_estimates_similarity() -> None:
     a = description_print(LONG)
     b = description_print(LONG.replace("six", "sept"))
