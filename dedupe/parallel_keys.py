@@ -32,7 +32,7 @@ import subprocess
 import sys
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import fields
 from operator import attrgetter
 from types import TracebackType
@@ -203,7 +203,7 @@ class KeysWorker:
 
 def pipelined(
     batches: Iterable[T], records: Callable[[T], Sequence[DedupeRecord]]
-) -> Iterator[tuple[T, dict[str, Keys]]]:
+) -> Generator[tuple[T, dict[str, Keys]], None, None]:
     """Each batch with its keys (record key -> Keys), the next batch's keys computed by a
     worker while the caller works on this one.
 
