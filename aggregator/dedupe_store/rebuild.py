@@ -10,6 +10,8 @@ the caller's transaction: interrupted, it leaves the store as it was.
 from __future__ import annotations
 
 import math
+import os
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Generator, Mapping
 from contextlib import closing
@@ -38,10 +40,13 @@ from dedupe.records import DedupeRecord
 
 _links = cast(Table, OfferPosting.__table__)
 _offers = OfferRow.__table__
-# A rebuild this large computes keys in a worker process. Below it, keys are under 4 s of CPU
-# (0.4 ms a posting), the worker's start (about 0.35 s of CPU and a second of wall) and the
-# first batch, which nothing overlaps, take most of the gain; an incremental load never uses it.
+# From this many postings (and two batches, on 2 cores or more) a rebuild computes keys in a
+# worker process. Below it keys are under 4 s of CPU (0.4 ms a posting), and the worker's start
+# (about 0.35 s of CPU, a second of wall) plus the first batch, which nothing overlaps, take most
+# of the gain. Incremental loads (``DedupeMatcher.match``: a few hundred postings, one batch)
+# never start one.
 WORKER_FROM = 10_000
+WORKER_NEVER = sys.maxsize  # ``worker_from`` that keeps keys in this process
 
 
 @dataclass(slots=True)
@@ -81,10 +86,15 @@ def _keyed_batches(
     reads the next batch and has its keys computed while the caller assigns this one)."""
     chunks = (ordered[start : start + size] for start in range(0, len(ordered), size))
     read = (_read(conn, [pid for pid, _, _ in chunk]) for chunk in chunks)
-    if len(ordered) < worker_from or len(ordered) <= size:
+    if len(ordered) < worker_from or len(ordered) <= size or _cores() < 2:
         yield from ((batch, None) for batch in read)
         return
     yield from pipelined(read, lambda batch: batch[1])
+
+
+def _cores() -> int:
+    """Cores this process may run on: on one, a worker would only add its transfer."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _read(conn: Connection, ids: list[int]) -> Batch:
