@@ -36,7 +36,7 @@ from dedupe.engine import Deduper
 from dedupe.keys import Keys
 from dedupe.market_data import normalized_market
 from dedupe.memory import MemoryCandidateSource
-from dedupe.parallel_keys import pipelined
+from dedupe.parallel_keys import Waits, pipelined
 from dedupe.records import DedupeRecord
 from dedupe.seasons import replicated
 
@@ -95,10 +95,10 @@ class _Timed:
 
 
 def _keyed(
-    batches: Iterator[list[DedupeRecord]], worker: bool
+    batches: Iterator[list[DedupeRecord]], worker: bool, waits: Waits
 ) -> Iterable[tuple[list[DedupeRecord], dict[str, Keys] | None]]:
     if worker:
-        return pipelined(batches, lambda batch: batch)
+        return pipelined(batches, lambda batch: batch, waits)
     return ((batch, None) for batch in batches)
 
 
@@ -118,7 +118,8 @@ def measure(size: int, increment: int) -> list[dict[str, Any]]:
     }
     batches = _Timed(_batches(stream, size))
     w, c, children = time.perf_counter(), time.process_time(), _children_cpu()
-    for batch, keys in _keyed(batches, worker):
+    waits = Waits()
+    for batch, keys in _keyed(batches, worker, waits):
         deduper.add(batch, keys)
     wall = time.perf_counter() - w - batches.wall
     main_cpu = time.process_time() - c - batches.cpu
@@ -132,6 +133,7 @@ def measure(size: int, increment: int) -> list[dict[str, Any]]:
             "cpu_seconds": round(cpu, 1),
             "main_cpu_seconds": round(main_cpu, 1),
             "worker_cpu_seconds": round(worker_cpu, 1),
+            "waited_for_keys_seconds": round(waits.seconds, 1),
             "ms_per_posting": round(1000 * wall / size, 3),
             "cpu_ms_per_posting": round(1000 * cpu / size, 3),
             "clusters": len(deduper.clusters()),

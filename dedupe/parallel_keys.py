@@ -30,10 +30,11 @@ import pickle
 import struct
 import subprocess
 import sys
+import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Sequence
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from operator import attrgetter
 from types import TracebackType
 from typing import IO, Any, TypeVar
@@ -122,6 +123,7 @@ class KeysWorker:
             env=env,
         )
         self._pending: list[list[str]] = []  # record keys of submitted batches, oldest first
+        self.waited = 0.0  # seconds spent waiting for answers (the worker behind this process)
 
     @property
     def pid(self) -> int:
@@ -149,10 +151,13 @@ class KeysWorker:
             raise KeysWorkerError("no batch submitted")
         stdout = self._proc.stdout
         assert stdout is not None
+        started = time.perf_counter()
         try:
             frame = _read(stdout)
         except (EOFError, OSError, ValueError) as error:
             raise self._dead() from error
+        finally:
+            self.waited += time.perf_counter() - started
         if frame is None:
             raise self._dead()
         kind, payload = frame
@@ -201,8 +206,17 @@ class KeysWorker:
         self.close(kill=kind is not None)
 
 
+@dataclass(slots=True)
+class Waits:
+    """How long the caller waited for keys (the worker was behind), for benchmarks."""
+
+    seconds: float = 0.0
+
+
 def pipelined(
-    batches: Iterable[T], records: Callable[[T], Sequence[DedupeRecord]]
+    batches: Iterable[T],
+    records: Callable[[T], Sequence[DedupeRecord]],
+    waits: Waits | None = None,
 ) -> Generator[tuple[T, dict[str, Keys]], None, None]:
     """Each batch with its keys (record key -> Keys), the next batch's keys computed by a
     worker while the caller works on this one.
@@ -219,6 +233,8 @@ def pipelined(
         while current is not None:
             following = next(ahead, None)
             keys = worker.result()  # the worker is idle now: the next submit cannot block on it
+            if waits is not None:
+                waits.seconds = worker.waited
             if following is not None:
                 worker.submit(records(following))
             yield current, keys
