@@ -8,8 +8,8 @@ the sum of both processes' peak RSS. The clusters and offer links of the two way
 (a digest of every posting's cluster and offer). One JSON line per run, then the medians.
 
 ``python -m benchmarks rebuild_keys`` (env: ``DEDUPE_REBUILD_SIZE=20000``: the kept SQLite
-store of that many postings, ``DEDUPE_REBUILD_REPEATS=2``, ``DEDUPE_REBUILD_BATCH=1000``: the
-command's default batch size, ``DEDUPE_STORE_CACHE``).
+store of that many postings, or ``DEDUPE_REBUILD_STORE=path``, ``DEDUPE_REBUILD_REPEATS=2``,
+``DEDUPE_REBUILD_BATCH=1000``: the command's default batch size, ``DEDUPE_STORE_CACHE``).
 """
 
 from __future__ import annotations
@@ -88,7 +88,8 @@ def measure(mode: str, path: str) -> dict[str, Any]:
 def main() -> None:
     """Fresh copies of the kept store, rebuilt both ways in turn."""
     size = os.environ.get("DEDUPE_REBUILD_SIZE", "20000")
-    kept = sorted(_store_cache().glob(f"sqlite-*-{size}-*.db"))
+    named = os.environ.get("DEDUPE_REBUILD_STORE")
+    kept = [Path(named)] if named else sorted(_store_cache().glob(f"sqlite-*-{size}-*.db"))
     if not kept:
         print(orjson.dumps({"bench": "rebuild_keys", "skipped": f"no kept store of {size}"}))
         return
