@@ -109,7 +109,8 @@ class KeysWorker:
     """One worker process computing the keys of submitted batches, answered in order.
 
     Use it as a context manager; :meth:`submit` a batch, then :meth:`result` takes its keys.
-    Submit the next batch only after taking the previous one's result (see :func:`pipelined`).
+    One batch at a time: with two in flight, this process could block writing the second
+    while the worker blocks writing the first one's keys (see :func:`pipelined`).
     """
 
     def __init__(self) -> None:
@@ -122,7 +123,7 @@ class KeysWorker:
             stdout=subprocess.PIPE,
             env=env,
         )
-        self._pending: list[list[str]] = []  # record keys of submitted batches, oldest first
+        self._in_flight: list[str] | None = None  # record keys of the batch submitted
         self.waited = 0.0  # seconds spent waiting for answers (the worker behind this process)
 
     @property
@@ -131,7 +132,9 @@ class KeysWorker:
         return self._proc.pid
 
     def submit(self, records: Sequence[DedupeRecord]) -> None:
-        """Send a batch to compute (its keys come back from :meth:`result`, in order)."""
+        """Send a batch to compute (its keys come back from :meth:`result`)."""
+        if self._in_flight is not None:
+            raise KeysWorkerError("one batch at a time: take the keys of the last one first")
         payload = pickle.dumps([_record_fields(r) for r in records], pickle.HIGHEST_PROTOCOL)
         stdin = self._proc.stdin
         assert stdin is not None
@@ -139,15 +142,16 @@ class KeysWorker:
             _write(stdin, b"R", payload)
         except (BrokenPipeError, OSError, ValueError) as error:
             raise self._dead() from error
-        self._pending.append([r.key for r in records])
+        self._in_flight = [r.key for r in records]
 
     def result(self) -> dict[str, Keys]:
-        """Keys of the oldest submitted batch, by record key.
+        """Keys of the submitted batch, by record key.
 
         A key given twice in the batch is left out: the engine keeps one version of it (the
         latest state) and computes its keys itself, as it would without this worker.
         """
-        if not self._pending:
+        keys = self._in_flight
+        if keys is None:
             raise KeysWorkerError("no batch submitted")
         stdout = self._proc.stdout
         assert stdout is not None
@@ -163,7 +167,7 @@ class KeysWorker:
         kind, payload = frame
         if kind == b"E":
             raise KeysWorkerError(f"keys worker failed:\n{payload.decode(errors='replace')}")
-        keys = self._pending.pop(0)
+        self._in_flight = None
         flat: list[tuple[Any, ...]] = pickle.loads(payload)
         if len(flat) != len(keys):
             raise KeysWorkerError(f"keys worker answered {len(flat)} keys for {len(keys)}")
@@ -192,6 +196,7 @@ class KeysWorker:
     def _dead(self) -> KeysWorkerError:
         """The error for a worker that stopped answering (its exit code, once it is gone)."""
         self.close(kill=True)
+        self._in_flight = None
         return KeysWorkerError(f"keys worker exited with code {self._proc.returncode}")
 
     def __enter__(self) -> KeysWorker:

@@ -94,6 +94,16 @@ def test_a_dead_worker_is_an_error_not_a_hang(records: list[DedupeRecord]) -> No
     assert _gone(worker.pid)
 
 
+def test_one_batch_at_a_time(records: list[DedupeRecord]) -> None:
+    with KeysWorker() as worker:
+        worker.submit(records[:10])
+        with pytest.raises(KeysWorkerError, match="one batch at a time"):
+            worker.submit(records[10:20])
+        assert list(worker.result()) == [r.key for r in records[:10]]
+        worker.submit(records[10:20])
+        assert list(worker.result()) == [r.key for r in records[10:20]]
+
+
 def test_the_worker_ends_with_its_caller(records: list[DedupeRecord]) -> None:
     before = _children()
     pids: list[int] = []
