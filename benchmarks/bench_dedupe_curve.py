@@ -10,6 +10,12 @@ then 10,000 more postings are added to the largest store. One JSON line per meas
 1,000,000 with ``DEDUPE_BENCH_1M=1``: about 30 minutes of CPU; ``DEDUPE_CURVE_CAPS=200/30`` block
 cap / max candidates; ``DEDUPE_CURVE_EXPIRE=0`` keeps clusters past rejoining in the blocks, as
 before :mod:`dedupe.expiry`; ``DEDUPE_MARKET_CACHE``).
+
+Keys are computed by a worker process while the engine assigns the batch before
+(:mod:`dedupe.parallel_keys`); ``DEDUPE_CURVE_KEYS=inline`` computes them in the engine's
+process, as before. CPU is both processes' (``main_cpu_seconds`` + ``worker_cpu_seconds``), peak
+memory the sum of both processes' peak RSS: the target is the machine's. The increment is
+assigned inline (a small load spawns no worker).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import resource
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -27,8 +33,10 @@ import orjson
 
 from benchmarks.bench_dedupe import _cache, _env_list, records_of
 from dedupe.engine import Deduper
+from dedupe.keys import Keys
 from dedupe.market_data import normalized_market
 from dedupe.memory import MemoryCandidateSource
+from dedupe.parallel_keys import Waits, pipelined
 from dedupe.records import DedupeRecord
 from dedupe.seasons import replicated
 
@@ -56,6 +64,44 @@ def _peak_mb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _children_peak_mb() -> int:
+    """Peak RSS of the finished keys worker: the largest child's (an upper bound if the market
+    was normalized in worker processes first)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+
+
+class _Timed:
+    """An iterator whose own time (making the batches) is kept apart, to leave it out."""
+
+    def __init__(self, inner: Iterator[list[DedupeRecord]]) -> None:
+        self.inner = inner
+        self.wall = self.cpu = 0.0
+
+    def __iter__(self) -> Iterator[list[DedupeRecord]]:
+        return self
+
+    def __next__(self) -> list[DedupeRecord]:
+        w, c = time.perf_counter(), time.process_time()
+        try:
+            return next(self.inner)
+        finally:
+            self.wall += time.perf_counter() - w
+            self.cpu += time.process_time() - c
+
+
+def _keyed(
+    batches: Iterator[list[DedupeRecord]], worker: bool, waits: Waits
+) -> Iterable[tuple[list[DedupeRecord], dict[str, Keys] | None]]:
+    if worker:
+        return pipelined(batches, lambda batch: batch, waits)
+    return ((batch, None) for batch in batches)
+
+
 def measure(size: int, increment: int) -> list[dict[str, Any]]:
     """From scratch to ``size`` postings (timed, batch making excluded), then an increment."""
     cap, limit = (int(v) for v in os.environ.get("DEDUPE_CURVE_CAPS", "200/30").split("/"))
@@ -63,23 +109,37 @@ def measure(size: int, increment: int) -> list[dict[str, Any]]:
     stream = replicated(pool, (size + increment) // len(pool) + 1)
     expire = os.environ.get("DEDUPE_CURVE_EXPIRE", "1") != "0"
     deduper = Deduper(MemoryCandidateSource(cap), max_candidates=limit, expire_closed=expire)
-    base = {"caps": f"{cap}/{limit}", "expire": expire, "start_rss_mb": _peak_mb()}
-    wall = cpu = 0.0
-    for batch in _batches(stream, size):
-        w, c = time.perf_counter(), time.process_time()
-        deduper.add(batch)
-        wall += time.perf_counter() - w
-        cpu += time.process_time() - c
+    worker = os.environ.get("DEDUPE_CURVE_KEYS", "worker") != "inline"
+    base = {
+        "caps": f"{cap}/{limit}",
+        "expire": expire,
+        "keys": "worker" if worker else "inline",
+        "start_rss_mb": _peak_mb(),
+    }
+    batches = _Timed(_batches(stream, size))
+    w, c, children = time.perf_counter(), time.process_time(), _children_cpu()
+    waits = Waits()
+    for batch, keys in _keyed(batches, worker, waits):
+        deduper.add(batch, keys)
+    wall = time.perf_counter() - w - batches.wall
+    main_cpu = time.process_time() - c - batches.cpu
+    worker_cpu, worker_mb = _children_cpu() - children, _children_peak_mb()
+    cpu = main_cpu + worker_cpu
     rows = [
         {
             "bench": "dedupe_curve",
             "postings": size,
             "seconds": round(wall, 1),
             "cpu_seconds": round(cpu, 1),
+            "main_cpu_seconds": round(main_cpu, 1),
+            "worker_cpu_seconds": round(worker_cpu, 1),
+            "waited_for_keys_seconds": round(waits.seconds, 1),
             "ms_per_posting": round(1000 * wall / size, 3),
             "cpu_ms_per_posting": round(1000 * cpu / size, 3),
             "clusters": len(deduper.clusters()),
-            "peak_rss_mb": _peak_mb(),
+            "peak_rss_mb": _peak_mb() + worker_mb,
+            "main_peak_rss_mb": _peak_mb(),
+            "worker_peak_rss_mb": worker_mb,
             **base,
         }
     ]
@@ -94,7 +154,7 @@ def measure(size: int, increment: int) -> list[dict[str, Any]]:
                 "increment": increment,
                 "seconds": round(time.perf_counter() - w, 2),
                 "cpu_seconds": round(time.process_time() - c, 2),
-                "peak_rss_mb": _peak_mb(),
+                "peak_rss_mb": _peak_mb() + worker_mb,
                 **base,
             }
         )
@@ -103,9 +163,10 @@ def measure(size: int, increment: int) -> list[dict[str, Any]]:
 
 def main() -> None:
     """One subprocess per size; the increment goes into the largest."""
-    sizes = sorted(int(s) for s in _env_list("DEDUPE_CURVE_SIZES", "10000,100000"))
+    named = {int(s) for s in _env_list("DEDUPE_CURVE_SIZES", "10000,100000")}
     if os.environ.get("DEDUPE_BENCH_1M", "") not in ("", "0"):
-        sizes.append(1_000_000)
+        named.add(1_000_000)  # once, also when the sizes name it
+    sizes = sorted(named)
     for size in sizes:
         increment = INCREMENT if size == sizes[-1] else 0
         done = subprocess.run(

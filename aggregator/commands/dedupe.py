@@ -15,14 +15,23 @@ from aggregator.store.database import open_store
 @click.command()
 @click.option("--rebuild", is_flag=True, help="Recompute every cluster and rewrite the offers.")
 @click.option("--batch-size", default=1000, show_default=True, help="Postings read per batch.")
+@click.option(
+    "--keys-worker/--no-keys-worker",
+    default=True,
+    show_default=True,
+    help="Compute comparison keys in a second process (from 10,000 postings, 2 cores or more).",
+)
 @db_option
 @click.pass_context
-def dedupe(ctx: click.Context, rebuild: bool, batch_size: int, db: str | None) -> None:
+def dedupe(
+    ctx: click.Context, rebuild: bool, batch_size: int, keys_worker: bool, db: str | None
+) -> None:
     """Show the dedupe index, or rebuild all clusters from scratch (--rebuild).
 
     A rebuild runs in one transaction (stop crawls meanwhile); it reaches the clusters the
     incremental path reaches when postings arrive in publication order.
     """
+    from aggregator.dedupe_store.rebuild import WORKER_FROM, WORKER_NEVER
     from aggregator.dedupe_store.rebuild import rebuild as run_rebuild
     from aggregator.dedupe_store.status import index_status
 
@@ -45,7 +54,13 @@ def dedupe(ctx: click.Context, rebuild: bool, batch_size: int, db: str | None) -
             click.echo(f"\r{done}/{total} postings", nl=False, err=True)
 
         with store.engine.begin() as conn:
-            report = run_rebuild(conn, datetime.now(UTC), batch_size=batch_size, progress=progress)
+            report = run_rebuild(
+                conn,
+                datetime.now(UTC),
+                batch_size=batch_size,
+                progress=progress,
+                worker_from=WORKER_FROM if keys_worker else WORKER_NEVER,
+            )
         click.echo("", err=True)
     finally:
         store.close()

@@ -8,7 +8,7 @@ that founds a cluster is left to the pipeline, which founds its offer (offer id 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
@@ -22,7 +22,7 @@ from aggregator.store.models import OfferPosting
 from aggregator.store.offers import Link, offer_id_for
 from dedupe.blocking import block_keys
 from dedupe.engine import Assignment, Deduper
-from dedupe.keys import compute_keys
+from dedupe.keys import Keys, compute_keys
 from dedupe.records import DedupeRecord
 from dedupe.scoring import DEFAULT_CONFIG, MatchConfig
 
@@ -77,10 +77,20 @@ class DedupeMatcher:
         return _links_for(conn, assignments, ids)
 
     def assign(
-        self, engine: Deduper, source: SqlCandidateSource, records: Sequence[DedupeRecord]
+        self,
+        engine: Deduper,
+        source: SqlCandidateSource,
+        records: Sequence[DedupeRecord],
+        keys: Mapping[str, Keys] | None = None,
     ) -> list[Assignment]:
-        """Run the engine on registered records, their candidates read in bulk beforehand."""
-        keys = {r.key: compute_keys(r) for r in records}  # once: for blocks and for the engine
+        """Run the engine on registered records, their candidates read in bulk beforehand.
+
+        ``keys`` (record key -> Keys) are ones already computed, e.g. by
+        :mod:`dedupe.parallel_keys`; the records' missing keys are computed here.
+        """
+        given = keys or {}
+        # once: for blocks and for the engine
+        keys = {r.key: given.get(r.key) or compute_keys(r) for r in records}
         source.prefetch([(r, block_keys(r, keys[r.key])) for r in records], self.max_candidates)
         return engine.add(records, keys)
 
