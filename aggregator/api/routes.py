@@ -13,7 +13,8 @@ from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+import orjson
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from sqlalchemy import Connection, text
 
 from aggregator.api.cache import TtlCache
@@ -46,6 +47,18 @@ def connection(request: Request) -> Iterator[Connection]:
         yield conn
 
 
+def json_answer(content: dict[str, Any]) -> Response:
+    """``content`` serialized once, by orjson.
+
+    Returned as a dict, FastAPI would validate it against the route's response model and
+    serialize the model (about 0.17 ms of CPU for a page of 20 summaries). The query modules
+    build the dict in the model's field order and orjson writes UTC as pydantic does ("Z"), so
+    the bytes are the model's (``tests/api/test_endpoints.py``); the route still declares the
+    model, for the OpenAPI document and schemathesis.
+    """
+    return Response(orjson.dumps(content, option=orjson.OPT_UTC_Z), media_type="application/json")
+
+
 def _version(request: Request) -> Hashable | None:
     """The store's data version, read before computing an answer that may be cached."""
     if request.app.state.facet_cache.ttl <= 0:
@@ -67,7 +80,7 @@ def offers_page(
 ) -> Any:
     """Search consolidated offers: keywords, filters, sort, cursor pagination."""
     with connection(request) as conn:
-        return search_offers(conn, filters, sort, limit, cursor)
+        return json_answer(search_offers(conn, filters, sort, limit, cursor))
 
 
 @router.get(

@@ -8,6 +8,7 @@ from anyio import to_thread
 from fastapi.testclient import TestClient
 
 from aggregator.api.database import POOL_SIZE
+from aggregator.api.schemas import OfferPage
 
 
 def offer_id_of(client: TestClient, key: str) -> str:
@@ -79,6 +80,29 @@ def test_healthz_and_docs(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/offers", "/offers/{offer_id}", "/facets", "/sources", "/healthz"} <= set(paths)
+
+
+def test_offer_pages_are_the_bytes_of_their_response_model(client: TestClient) -> None:
+    # /offers serializes its dict itself (orjson): the bytes must be what FastAPI would have
+    # written from the declared model (field order, "Z" for UTC, null scores and distances)
+    cases: list[dict[str, Any]] = [
+        {"status": "any", "limit": 100},
+        {"q": "python", "place": "Lyon", "radius_km": 30},
+        {"sort": "salary", "status": "any", "limit": 3},
+        {"q": "développeur", "posted_since": "2020-01-01"},
+    ]
+    for params in cases:
+        response = client.get("/offers", params=params)
+        assert response.status_code == 200 and response.headers["content-type"] == (
+            "application/json"
+        )
+        page = OfferPage.model_validate_json(response.content)
+        assert page.items, params
+        assert response.content == page.model_dump_json().encode(), params
+        if page.next_cursor:
+            following = client.get("/offers", params={**params, "cursor": page.next_cursor})
+            again = OfferPage.model_validate_json(following.content)
+            assert following.content == again.model_dump_json().encode(), params
 
 
 def test_bad_parameters_are_422_with_a_message(client: TestClient) -> None:
