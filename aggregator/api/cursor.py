@@ -22,9 +22,8 @@ from typing import Any
 import orjson
 
 from aggregator.api.errors import ApiError
-from aggregator.api.params import SearchFilters, Sort
+from aggregator.api.params import MAX_CURSOR_LENGTH, SearchFilters, Sort
 
-MAX_CURSOR_LENGTH = 400
 _OFFER_ID_MAX = 40
 
 

@@ -128,6 +128,43 @@ def test_bad_parameters_are_422_with_a_message(client: TestClient) -> None:
         assert body["error"] in ("invalid_parameter", "unknown_place") and body["message"]
 
 
+def test_query_string_is_read_as_fastapi_reads_declared_parameters(client: TestClient) -> None:
+    # the search endpoints parse their query string themselves (aggregator.api.params)
+    body = client.get("/offers", params=[("status", "any"), ("limit", "7"), ("limit", "2")])
+    assert len(body.json()["items"]) == 2  # a repeated single value: the last one
+    kinds = [("contract_type", "permanent"), ("contract_type", "fixed_term"), ("_", "ignored")]
+    both = client.get("/offers", params=kinds).json()["items"]
+    assert {i["contract_type"] for i in both} == {"permanent", "fixed_term"}
+    bad = client.get("/facets", params={"lat": "north", "radius_km": "0", "status": "open"})
+    assert bad.status_code == 422
+    details = bad.json()["details"]
+    assert [d["parameter"] for d in details] == ["lat", "radius_km"]
+    assert "number" in details[0]["message"] and "greater than 0" in details[1]["message"]
+
+
+def test_openapi_documents_every_search_parameter(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    offers = {p["name"]: p for p in document["paths"]["/offers"]["get"]["parameters"]}
+    facets = {p["name"] for p in document["paths"]["/facets"]["get"]["parameters"]}
+    filters = {"q", "place", "country", "lat", "lon", "radius_km", "contract_type"}
+    filters |= {"working_time", "remote", "salary_min", "posted_since", "source", "company"}
+    assert set(offers) == filters | {"status", "sort", "limit", "cursor"}
+    assert facets == filters | {"status"}
+    assert all(p["in"] == "query" and p["required"] is False for p in offers.values())
+    assert offers["limit"]["schema"] == {
+        "type": "integer", "maximum": 100, "minimum": 1, "default": 20, "title": "Limit"
+    }  # fmt: skip
+    kinds = offers["contract_type"]["schema"]["anyOf"][0]
+    assert kinds == {
+        "type": "array", "items": {"$ref": "#/components/schemas/ContractType"}, "maxItems": 10
+    }  # fmt: skip
+    assert offers["q"]["description"] and offers["q"]["schema"]["anyOf"][0]["maxLength"] == 200
+    assert offers["status"]["schema"]["$ref"] == "#/components/schemas/StatusFilter"
+    schemas = document["components"]["schemas"]
+    assert schemas["StatusFilter"]["enum"] == ["open", "closed", "any"]
+    assert schemas["Sort"]["enum"] == ["relevance", "date", "salary"]
+
+
 def test_a_worker_runs_as_many_queries_at_once_as_its_store_can_use(client: TestClient) -> None:
     # SQLite's queries are CPU in the worker itself: one at a time; PostgreSQL's wait on the
     # server: as many as the pool has connections
