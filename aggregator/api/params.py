@@ -3,11 +3,11 @@
 Every bound (query length, page size, radius, list lengths) is declared here, on the query
 models, so the OpenAPI document states it and a request is refused with 422 before any SQL runs.
 
-The query string is validated by pydantic-core in one call per model (:func:`parse_query`), not
+The query string is validated by pydantic-core in one call per model (:func:`_validated`), not
 by FastAPI parameter by parameter: FastAPI looks up, inspects and validates each of the 17
 declared parameters in Python on every request (about 0.19 ms of CPU, more than a simple
 search's SQL). The endpoints therefore declare no query parameter to FastAPI and call
-:func:`search_filters` / :func:`page_query` themselves (not as dependencies: each dependency
+:func:`offers_request` / :func:`search_filters` themselves (not as dependencies: each dependency
 costs FastAPI another resolution); the route's ``openapi_extra`` documents the parameters from
 the same models (:func:`query_parameters`), and a refused value raises FastAPI's own
 :class:`RequestValidationError`, so errors keep their JSON shape.
@@ -123,9 +123,7 @@ class SearchQuery(BaseModel):
 
 
 def _is_list(annotation: Any) -> bool:
-    return get_origin(annotation) is list or any(
-        get_origin(a) is list for a in get_args(annotation)
-    )
+    return any(get_origin(a) is list for a in (annotation, *get_args(annotation)))
 
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -136,9 +134,9 @@ _LISTS: dict[type[BaseModel], frozenset[str]] = {
 }
 
 
-def parse_query(model: type[ModelT], request: Request) -> ModelT:
-    """The request's query string as ``model``, validated in one call; 422 (FastAPI's
-    :class:`RequestValidationError`) when a value is refused.
+def _validated(model: type[ModelT], request: Request, errors: list[Any]) -> ModelT | None:
+    """The request's query string as ``model``, validated in one call; None when a value is
+    refused, its errors added to ``errors`` as FastAPI reports them (``loc`` in the query).
 
     Read as FastAPI reads query parameters: every value of a list field, the last value of a
     repeated single one, unknown names ignored.
@@ -154,10 +152,9 @@ def parse_query(model: type[ModelT], request: Request) -> ModelT:
     try:
         return model.model_validate(values)
     except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-        for error in errors:
-            error["loc"] = ("query", *error["loc"])
-        raise RequestValidationError(errors) from None
+        for error in exc.errors(include_url=False):
+            errors.append({**error, "loc": ("query", *error["loc"])})
+        return None
 
 
 REF_TEMPLATE = "#/components/schemas/{model}"  # where FastAPI puts the models' schemas
@@ -212,10 +209,20 @@ def to_filters(query: SearchQuery) -> SearchFilters:
 
 
 def search_filters(request: Request) -> SearchFilters:
-    """The request's query and filters (``GET /offers``, ``GET /facets``)."""
-    return to_filters(parse_query(SearchQuery, request))
+    """The query and filters of ``GET /facets``; 422 (FastAPI's :class:`RequestValidationError`)
+    when a value is refused."""
+    errors: list[Any] = []
+    query = _validated(SearchQuery, request, errors)
+    if query is None:
+        raise RequestValidationError(errors)
+    return to_filters(query)
 
 
-def page_query(request: Request) -> PageQuery:
-    """The page asked of ``GET /offers``."""
-    return parse_query(PageQuery, request)
+def offers_request(request: Request) -> tuple[SearchFilters, PageQuery]:
+    """The query, filters and page of ``GET /offers``; 422 listing every refused value."""
+    errors: list[Any] = []
+    query = _validated(SearchQuery, request, errors)
+    page = _validated(PageQuery, request, errors)
+    if query is None or page is None:
+        raise RequestValidationError(errors)
+    return to_filters(query), page

@@ -24,7 +24,7 @@ from aggregator.api.facets import compute_facets
 from aggregator.api.params import (
     PageQuery,
     SearchQuery,
-    page_query,
+    offers_request,
     query_parameters,
     search_filters,
 )
@@ -76,7 +76,7 @@ def _version(request: Request) -> Hashable | None:
 )
 def offers_page(request: Request) -> Any:
     """Search consolidated offers: keywords, filters, sort, cursor pagination."""
-    filters, page = search_filters(request), page_query(request)
+    filters, page = offers_request(request)
     with connection(request) as conn:
         answer = search_offers(conn, filters, page.sort, page.limit, page.cursor)
     return json_answer(answer)

@@ -140,6 +140,8 @@ def test_query_string_is_read_as_fastapi_reads_declared_parameters(client: TestC
     details = bad.json()["details"]
     assert [d["parameter"] for d in details] == ["lat", "radius_km"]
     assert "number" in details[0]["message"] and "greater than 0" in details[1]["message"]
+    both = client.get("/offers", params={"salary_min": "-1", "limit": "0", "sort": "random"})
+    assert [d["parameter"] for d in both.json()["details"]] == ["salary_min", "sort", "limit"]
 
 
 def test_openapi_documents_every_search_parameter(client: TestClient) -> None:
