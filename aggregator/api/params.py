@@ -77,7 +77,14 @@ def _as_datetime(value: date | datetime | None) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:  # within a day of the calendar's ends: before or after any offer
+            if value.year == 1:
+                return datetime.min.replace(tzinfo=UTC)
+            return datetime.max.replace(tzinfo=UTC)
     return datetime.combine(value, time.min, tzinfo=UTC)
 
 

@@ -177,3 +177,14 @@ def test_query_digest_is_the_one_earlier_cursors_carry() -> None:
         payload = orjson.dumps({"f": asdict(value), "s": "date"}, default=str)
         expected = hashlib.blake2b(payload, digest_size=6).hexdigest()
         assert query_digest(value, Sort.DATE) == expected
+
+
+def test_posted_since_at_the_ends_of_the_calendar(client: TestClient) -> None:
+    # an offset that moves the date out of the calendar in UTC was a 500 (found by schemathesis)
+    everything = search(client, status="any")["total"]
+    early = search(client, status="any", posted_since="0001-01-01T00:00:01+22:01")
+    assert early["total"] == everything
+    late = search(client, status="any", posted_since="9999-12-31T23:00:00-05:00")
+    assert late["total"] == {"value": 0, "relation": "eq"} and late["items"] == []
+    facets = client.get("/facets", params={"posted_since": "9999-12-31T23:00:00-05:00"})
+    assert facets.status_code == 200 and facets.json()["total"] == 0
