@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from anyio import to_thread
 from fastapi import FastAPI
@@ -18,6 +19,7 @@ from aggregator.api.answers import AnswerCache
 from aggregator.api.cache import DataVersion, TtlCache
 from aggregator.api.database import check_schema, query_threads, read_only_engine
 from aggregator.api.errors import install_error_handlers
+from aggregator.api.params import PageQuery, SearchQuery, query_schemas
 from aggregator.api.places import warm_up
 from aggregator.api.routes import router
 
@@ -74,12 +76,32 @@ def create_app(
     app.state.source_cache = TtlCache(ttl, size=1)
     install_error_handlers(app)
     app.include_router(router)
+    _document_query_schemas(app)
     app.add_middleware(
         AnswerCache,
         ttl=_seconds(answer_ttl, ANSWER_TTL_ENV, "10"),
         version=lambda: app.state.data_version.current(),
     )
     return app
+
+
+def _document_query_schemas(app: FastAPI) -> None:
+    """Add the enumerations the query parameters refer to to the OpenAPI components: FastAPI
+    collects them from declared parameters only, and the search endpoints document theirs
+    from the query models (:mod:`aggregator.api.params`)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = generate()
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            for name, schema in query_schemas(PageQuery, SearchQuery).items():
+                schemas.setdefault(name, schema)
+            document["components"]["schemas"] = dict(sorted(schemas.items()))
+            return document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def app_from_environment() -> FastAPI:

@@ -26,6 +26,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     func,
+    null,
     or_,
     select,
 )
@@ -104,14 +105,24 @@ def _ranked_statement(
     if dialect != "sqlite":
         order.append(offers.c.offer_id.desc())
     window = query.order_by(*order).limit(bindparam("cap")).cte("ranked_window")
-    oldest = select(window).order_by(window.c.recency, window.c.wid).limit(1).subquery("oldest")
+    edge_at: ColumnElement[Any]
+    edge_id: ColumnElement[Any]
+    if dialect == "sqlite":
+        # the edge is FTS5's rowid, unique: its minimum, without sorting the window for it
+        # (twice) or reading the offer id beside it (about 0.15 ms a page)
+        edge_at = select(func.min(window.c.recency)).scalar_subquery()
+        edge_id = null()
+    else:
+        oldest = select(window).order_by(window.c.recency, window.c.wid).limit(1).subquery("oldest")
+        edge_at = select(oldest.c.recency).scalar_subquery()
+        edge_id = select(oldest.c.wid).scalar_subquery()
     page = select(
         window.c.wid,
         window.c.score,
         *([window.c.matches] if count_all else []),
         select(func.count()).select_from(window).scalar_subquery().label("window_size"),
-        select(oldest.c.recency).scalar_subquery().label("edge_at"),
-        select(oldest.c.wid).scalar_subquery().label("edge_id"),
+        edge_at.label("edge_at"),
+        edge_id.label("edge_id"),
     )
     if after:
         score = bindparam("after_score", type_=Float)

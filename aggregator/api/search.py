@@ -29,9 +29,11 @@ from aggregator.export import iso
 from aggregator.store.search_text import query_words
 
 SNIPPET_CHARS = 280
+# the summary's columns in the order of :class:`aggregator.api.schemas.OfferSummary`'s fields
+# (``snippet`` is computed), so a summary serializes as the model would (routes.json_answer)
 SUMMARY_COLUMNS = (
-    "offer_id", "title", "company", "url", "source", "city", "postal_code", "region", "country",
-    "latitude", "longitude", "remote", "contract_type", "working_time", "salary_min",
+    "offer_id", "title", "company", "snippet", "url", "source", "city", "postal_code", "region",
+    "country", "latitude", "longitude", "remote", "contract_type", "working_time", "salary_min",
     "salary_max", "salary_currency", "salary_period", "salary_year_min", "salary_year_max",
     "posted_at", "listed_at", "status",
 )  # fmt: skip
@@ -85,9 +87,8 @@ def effective_sort(sort: Sort | None, words: list[str]) -> Sort:
 
 
 def _summary(row: Any, circle: Circle | None, score: float | None) -> dict[str, Any]:
-    mapping = row._mapping
-    record = {name: mapping[name] for name in SUMMARY_COLUMNS}
-    record["snippet"] = " ".join((row.snippet or "").split())
+    record = dict(zip(SUMMARY_COLUMNS, row, strict=False))  # (the row's first columns)
+    record["snippet"] = " ".join((record["snippet"] or "").split())
     record["score"] = score
     record["distance_km"] = (
         round(distance, 2)
@@ -101,7 +102,7 @@ def _summary(row: Any, circle: Circle | None, score: float | None) -> dict[str, 
 def _columns() -> tuple[ColumnElement[Any], ...]:
     """The summary columns (one tuple for the process: statements are kept per shape)."""
     snippet = func.substr(offers.c.description, 1, SNIPPET_CHARS).label("snippet")
-    return (*(offers.c[name] for name in SUMMARY_COLUMNS), snippet)
+    return tuple(snippet if name == "snippet" else offers.c[name] for name in SUMMARY_COLUMNS)
 
 
 @lru_cache(maxsize=512)

@@ -8,6 +8,7 @@ from anyio import to_thread
 from fastapi.testclient import TestClient
 
 from aggregator.api.database import POOL_SIZE
+from aggregator.api.schemas import OfferPage
 
 
 def offer_id_of(client: TestClient, key: str) -> str:
@@ -81,6 +82,29 @@ def test_healthz_and_docs(client: TestClient) -> None:
     assert {"/offers", "/offers/{offer_id}", "/facets", "/sources", "/healthz"} <= set(paths)
 
 
+def test_offer_pages_are_the_bytes_of_their_response_model(client: TestClient) -> None:
+    # /offers serializes its dict itself (orjson): the bytes must be what FastAPI would have
+    # written from the declared model (field order, "Z" for UTC, null scores and distances)
+    cases: list[dict[str, Any]] = [
+        {"status": "any", "limit": 100},
+        {"q": "python", "place": "Lyon", "radius_km": 30},
+        {"sort": "salary", "status": "any", "limit": 3},
+        {"q": "développeur", "posted_since": "2020-01-01"},
+    ]
+    for params in cases:
+        response = client.get("/offers", params=params)
+        assert response.status_code == 200 and response.headers["content-type"] == (
+            "application/json"
+        )
+        page = OfferPage.model_validate_json(response.content)
+        assert page.items, params
+        assert response.content == page.model_dump_json().encode(), params
+        if page.next_cursor:
+            following = client.get("/offers", params={**params, "cursor": page.next_cursor})
+            again = OfferPage.model_validate_json(following.content)
+            assert following.content == again.model_dump_json().encode(), params
+
+
 def test_bad_parameters_are_422_with_a_message(client: TestClient) -> None:
     cases: list[dict[str, Any]] = [
         {"limit": 0},
@@ -102,6 +126,45 @@ def test_bad_parameters_are_422_with_a_message(client: TestClient) -> None:
         assert response.status_code == 422, params
         body = response.json()
         assert body["error"] in ("invalid_parameter", "unknown_place") and body["message"]
+
+
+def test_query_string_is_read_as_fastapi_reads_declared_parameters(client: TestClient) -> None:
+    # the search endpoints parse their query string themselves (aggregator.api.params)
+    body = client.get("/offers", params=[("status", "any"), ("limit", "7"), ("limit", "2")])
+    assert len(body.json()["items"]) == 2  # a repeated single value: the last one
+    kinds = [("contract_type", "permanent"), ("contract_type", "fixed_term"), ("_", "ignored")]
+    both = client.get("/offers", params=kinds).json()["items"]
+    assert {i["contract_type"] for i in both} == {"permanent", "fixed_term"}
+    bad = client.get("/facets", params={"lat": "north", "radius_km": "0", "status": "open"})
+    assert bad.status_code == 422
+    details = bad.json()["details"]
+    assert [d["parameter"] for d in details] == ["lat", "radius_km"]
+    assert "number" in details[0]["message"] and "greater than 0" in details[1]["message"]
+    both = client.get("/offers", params={"salary_min": "-1", "limit": "0", "sort": "random"})
+    assert [d["parameter"] for d in both.json()["details"]] == ["salary_min", "sort", "limit"]
+
+
+def test_openapi_documents_every_search_parameter(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    offers = {p["name"]: p for p in document["paths"]["/offers"]["get"]["parameters"]}
+    facets = {p["name"] for p in document["paths"]["/facets"]["get"]["parameters"]}
+    filters = {"q", "place", "country", "lat", "lon", "radius_km", "contract_type"}
+    filters |= {"working_time", "remote", "salary_min", "posted_since", "source", "company"}
+    assert set(offers) == filters | {"status", "sort", "limit", "cursor"}
+    assert facets == filters | {"status"}
+    assert all(p["in"] == "query" and p["required"] is False for p in offers.values())
+    assert offers["limit"]["schema"] == {
+        "type": "integer", "maximum": 100, "minimum": 1, "default": 20, "title": "Limit"
+    }  # fmt: skip
+    kinds = offers["contract_type"]["schema"]["anyOf"][0]
+    assert kinds == {
+        "type": "array", "items": {"$ref": "#/components/schemas/ContractType"}, "maxItems": 10
+    }  # fmt: skip
+    assert offers["q"]["description"] and offers["q"]["schema"]["anyOf"][0]["maxLength"] == 200
+    assert offers["status"]["schema"]["$ref"] == "#/components/schemas/StatusFilter"
+    schemas = document["components"]["schemas"]
+    assert schemas["StatusFilter"]["enum"] == ["open", "closed", "any"]
+    assert schemas["Sort"]["enum"] == ["relevance", "date", "salary"]
 
 
 def test_a_worker_runs_as_many_queries_at_once_as_its_store_can_use(client: TestClient) -> None:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from fastapi.testclient import TestClient
+
+from aggregator.api.cursor import query_digest
+from aggregator.api.params import SearchFilters, Sort, StatusFilter
+from aggregator.schema import ContractType, Remote, WorkingTime
 
 
 def search(client: TestClient, **params: Any) -> dict[str, Any]:
@@ -154,3 +162,29 @@ def test_cursor_of_another_query_is_refused(client: TestClient) -> None:
     assert response.status_code == 422 and response.json()["error"] == "invalid_cursor"
     response = client.get("/offers", params={"cursor": "not-a-cursor"})
     assert response.status_code == 422
+
+
+def test_query_digest_is_the_one_earlier_cursors_carry() -> None:
+    # the digest serializes the filters dataclass directly: the same bytes as its asdict() form
+    # (how it was made before), so cursors handed out earlier still match their query
+    filters = SearchFilters(
+        q="développeur python", place="Lyon", country="FR", lat=45.76, lon=4.84, radius_km=30.0,
+        contract_type=(ContractType.PERMANENT,), working_time=(WorkingTime.FULL_TIME,),
+        remote=(Remote.HYBRID,), salary_min=40000.0, posted_since=datetime(2026, 1, 2, tzinfo=UTC),
+        source=("indeed", "apec"), company="ACME", status=StatusFilter.ANY,
+    )  # fmt: skip
+    for value in (filters, SearchFilters()):
+        payload = orjson.dumps({"f": asdict(value), "s": "date"}, default=str)
+        expected = hashlib.blake2b(payload, digest_size=6).hexdigest()
+        assert query_digest(value, Sort.DATE) == expected
+
+
+def test_posted_since_at_the_ends_of_the_calendar(client: TestClient) -> None:
+    # an offset that moves the date out of the calendar in UTC was a 500 (found by schemathesis)
+    everything = search(client, status="any")["total"]
+    early = search(client, status="any", posted_since="0001-01-01T00:00:01+22:01")
+    assert early["total"] == everything
+    late = search(client, status="any", posted_since="9999-12-31T23:00:00-05:00")
+    assert late["total"] == {"value": 0, "relation": "eq"} and late["items"] == []
+    facets = client.get("/facets", params={"posted_since": "9999-12-31T23:00:00-05:00"})
+    assert facets.status_code == 200 and facets.json()["total"] == 0
