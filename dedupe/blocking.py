@@ -8,7 +8,6 @@ LSH bands) find reworded copies. Blocks are capped to their most recent entries.
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -142,22 +141,35 @@ class BlockIndex:
 
         Copies of a vacancy are published days apart, so among equally voted clusters the
         most recently extended ones come first; the order depends only on the add sequence.
+        The clusters of one-vote blocks are gathered in a list and counted once in C.
         """
-        votes: Counter[str] = Counter()
         table = self._blocks
         named = {hash(block): block for block in blocks}
-        found: dict[int, str | dict[str, int]] = {h: table[h] for h in named if h in table}
-        frozen = self._frozen([h for h in named if h not in found])
-        found.update((h, cluster_id) for h, (_, cluster_id) in frozen.items())
-        for h, held in found.items():
-            weight = block_weight(named[h])
-            if isinstance(held, str):
-                votes[held] += weight
-            elif weight == 1:
-                votes.update(held.keys())  # counted in C
+        single: list[str] = []  # the clusters of blocks weighing one vote, with repeats
+        weighed: list[tuple[str | dict[str, int], int]] = []  # other blocks' holders
+        elsewhere: list[int] = []  # not in the dict: maybe a frozen singleton
+        for h, block in named.items():
+            held = table.get(h)
+            if held is None:
+                elsewhere.append(h)
+                continue
+            weight = block_weight(block)
+            if weight != 1:
+                weighed.append((held, weight))
+            elif isinstance(held, str):
+                single.append(held)
             else:
-                for cluster_id in held:
-                    votes[cluster_id] += weight
+                single.extend(held)
+        for h, (_, cluster_id) in self._frozen(elsewhere).items():
+            weight = block_weight(named[h])
+            if weight != 1:
+                weighed.append((cluster_id, weight))
+            else:
+                single.append(cluster_id)
+        votes = Counter(single)
+        for held, weight in weighed:
+            for cluster_id in (held,) if isinstance(held, str) else held:
+                votes[cluster_id] += weight
         return top_ranked(votes, self._recency, limit)
 
     def _frozen(self, hashes: list[int]) -> dict[int, tuple[int, str]]:
@@ -211,11 +223,13 @@ def top_ranked(votes: dict[str, int], recency: dict[str, int], limit: int) -> li
     """The ``limit`` clusters with most votes, ties broken by recency (most recent first).
 
     Equal to sorting every voted cluster by (votes, recency), but only the clusters at or above
-    the ``limit``-th vote are ranked, and the tied ones by a C-level key.
+    the ``limit``-th vote are sorted, by two stable sorts with C-level keys (recency, then
+    votes) instead of a Python key per cluster.
     """
     if limit <= 0 or not votes:
         return []
-    if len(votes) > limit:
+    ranked = list(votes)
+    if len(ranked) > limit:
         cut, held = 0, 0
         counts = Counter(votes.values())  # votes are small integers: a histogram finds the cut
         for value in sorted(counts, reverse=True):
@@ -223,10 +237,7 @@ def top_ranked(votes: dict[str, int], recency: dict[str, int], limit: int) -> li
             if held >= limit:
                 cut = value
                 break
-        above = [cid for cid, v in votes.items() if v > cut]
-        tied = [cid for cid, v in votes.items() if v == cut]
-        above.sort(key=lambda cid: (votes[cid], recency[cid]), reverse=True)
-        return above + heapq.nlargest(limit - len(above), tied, key=recency.__getitem__)
-    ranked = list(votes)
-    ranked.sort(key=lambda cid: (votes[cid], recency[cid]), reverse=True)
-    return ranked
+        ranked = [cid for cid, v in votes.items() if v >= cut]
+    ranked.sort(key=recency.__getitem__, reverse=True)
+    ranked.sort(key=votes.__getitem__, reverse=True)  # stable: recency orders equal votes
+    return ranked[:limit]

@@ -118,23 +118,30 @@ class Deduper:
         return best
 
     def _judge(self, member: Representative, view: ClusterView) -> MatchExplanation | None:
-        """Best accepting representative; None if none matches or any one objects hard."""
-        if view.closed_at is not None and _closed_long_before(member.record, view, self.config):
+        """Best accepting representative; None if none matches or any one objects hard.
+
+        Any representative in another town refuses the cluster whatever the others say, so
+        that plain test (most candidates are a chain's or an employer's ads elsewhere) runs
+        over them all before anything is scored.
+        """
+        record, place = member.record, member.keys.place
+        reps = view.representatives
+        for rep in reps:
+            if (
+                other_town(place, rep.keys.place)
+                and rep.record.key != record.key
+                and not _same_board_id(record, rep.record)
+            ):
+                return None  # compare's place veto, without building its explanation
+        closed_at = view.closed_at
+        if closed_at is not None and _closed_long_before(record, view, self.config):
             return None  # every representative would veto it as a new vacancy: skip the scoring
         best: MatchExplanation | None = None
-        record, place = member.record, member.keys.place
-        for rep in view.representatives:
+        for rep in reps:
             if rep.record.key == record.key:
                 continue
-            if other_town(place, rep.keys.place) and not _same_board_id(record, rep.record):
-                return None  # compare's place veto, without building its explanation
             verdict = compare(
-                member.record,
-                member.keys,
-                rep.record,
-                rep.keys,
-                closed_at=view.closed_at,
-                config=self.config,
+                record, member.keys, rep.record, rep.keys, closed_at=closed_at, config=self.config
             )
             if verdict.vetoed or verdict.rule in CLUSTER_VETOES:
                 return None

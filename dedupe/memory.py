@@ -1,14 +1,16 @@
 """In-memory :class:`~dedupe.cluster.CandidateSource`: tests, rebuilds and small stores.
 
 Sized for a million postings: a member is held once (its representative record and keys), a
-cluster as two short tuples of keys, and a representative's block keys are not kept but
-recomputed from its keys on the rare removal. Views are cached for the clusters read lately.
+cluster as two short tuples of keys. A representative's block keys are kept only while its
+cluster can be joined: eviction removes them from the index without computing them again,
+and the clusters past rejoining (most of a large store) hold none; a revived or changed one
+recomputes them from its keys. Views are cached for the clusters read lately.
 A cluster that can no longer be joined leaves the blocks (:mod:`dedupe.expiry`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from dedupe.blocking import BlockIndex, block_keys
@@ -30,6 +32,7 @@ class MemoryCandidateSource:
         self._views: dict[str, ClusterView] = {}  # built on demand, dropped when a cluster changes
         self._closing = ClosingQueue()
         self._evicted: set[str] = set()  # clusters past rejoining: only their board ids indexed
+        self._rep_blocks: dict[str, list[str]] = {}  # representative -> blocks, until evicted
 
     def candidate_clusters(self, blocks: Sequence[str], limit: int) -> list[str]:
         """Ids of the clusters sharing the most blocks, best first."""
@@ -84,8 +87,10 @@ class MemoryCandidateSource:
         held = self._records[key]
         self._records[key] = member
         if key in self._reps[cluster_id] and blocks is not None:
-            old = block_keys(held.record, held.keys)
-            if cluster_id in self._evicted:
+            old = self._blocks_of(key, held)
+            if cluster_id not in self._evicted:
+                self._rep_blocks[key] = list(blocks)
+            else:
                 old, blocks = board_id_blocks(old), board_id_blocks(blocks)
                 if old == blocks:
                     blocks = None
@@ -105,7 +110,8 @@ class MemoryCandidateSource:
         reps = self._reps[cluster_id]
         was_rep = record_key in reps
         if was_rep:
-            self.index.remove(cluster_id, block_keys(held.record, held.keys))
+            self.index.remove(cluster_id, self._blocks_of(record_key, held))
+            self._rep_blocks.pop(record_key, None)
             self._reps[cluster_id] = tuple(k for k in reps if k != record_key)
         if members:
             self._members[cluster_id] = members
@@ -129,6 +135,8 @@ class MemoryCandidateSource:
         self._reps[cluster_id] = (*self._reps[cluster_id], record_key)
         if cluster_id in self._evicted:
             blocks = board_id_blocks(blocks)
+        else:
+            self._rep_blocks[record_key] = list(blocks)
         self.index.add(cluster_id, blocks)
 
     def expire(self, horizon: datetime | None, days: float) -> None:
@@ -140,8 +148,10 @@ class MemoryCandidateSource:
             if self._last_close(cluster_id) != closed_at:
                 continue  # reopened or closed later since: a newer entry stands for it
             self._evicted.add(cluster_id)
-            for blocks in self._dropped_blocks(cluster_id):
-                self.index.remove(cluster_id, blocks)
+            for key in self._reps[cluster_id]:
+                blocks = self._blocks_of(key, self._records[key])
+                self._rep_blocks.pop(key, None)  # an evicted cluster holds no blocks
+                self.index.remove(cluster_id, indexed_blocks(blocks))
 
     def evicted(self, cluster_id: str) -> bool:
         """Whether a cluster left the blocks (past rejoining at the horizon)."""
@@ -153,14 +163,15 @@ class MemoryCandidateSource:
         self._closing.push(cluster_id, closed_at)
         if cluster_id in self._evicted and not self._closing.dead(closed_at):
             self._evicted.discard(cluster_id)
-            for blocks in self._dropped_blocks(cluster_id):
-                self.index.add(cluster_id, blocks)
+            for key in self._reps[cluster_id]:
+                rep = self._records[key]
+                blocks = self._rep_blocks[key] = block_keys(rep.record, rep.keys)
+                self.index.add(cluster_id, indexed_blocks(blocks))
 
-    def _dropped_blocks(self, cluster_id: str) -> Iterator[list[str]]:
-        """Per representative, the blocks eviction takes away and revival gives back."""
-        for key in self._reps[cluster_id]:
-            rep = self._records[key]
-            yield indexed_blocks(block_keys(rep.record, rep.keys))
+    def _blocks_of(self, key: str, rep: Representative) -> list[str]:
+        """A representative's block keys: kept while its cluster can be joined, else computed."""
+        blocks = self._rep_blocks.get(key)
+        return blocks if blocks is not None else block_keys(rep.record, rep.keys)
 
     def _last_close(self, cluster_id: str) -> datetime | None:
         records = self._records

@@ -33,7 +33,7 @@ def other_town(a: Place, b: Place) -> bool:
     Most candidates a posting meets are a chain's or an employer's ads in other towns; the
     engine turns their clusters away on this without building the veto's explanation.
     """
-    return other_country(a, b) or bool(a.city and b.city and a.city != b.city)
+    return bool(a.city and b.city and a.city != b.city) or other_country(a, b)
 
 
 def other_country(a: Place, b: Place) -> bool:
@@ -65,11 +65,9 @@ def place_veto(
         return Veto("place", f"postal code {pa.postal_code} != {pb.postal_code}")
     if pa.department and pb.department and pa.department != pb.department:
         return Veto("place", f"departement {pa.department} != {pb.department}")
-    km = distance_km(pa, pb)
     one_code = bool(pa.postal_code) and pa.postal_code == pb.postal_code
-    if one_code and not (pa.precise and pb.precise):
-        # one postal code, one commune: a centre it was geocoded to locates nothing more
-        km = None
+    # one postal code, one commune: a centre it was geocoded to locates nothing more
+    km = distance_km(pa, pb) if not one_code or (pa.precise and pb.precise) else None
     if km is not None and km > max_km:
         return Veto("place", f"coordinates {km:.0f} km apart")
     if one_code and (pa.postal_centre or pb.postal_centre):
@@ -120,9 +118,12 @@ def role_veto(a: Keys, b: Keys) -> Veto | None:
     da, db = a.description, b.description
     if da is None or db is None:
         return None
+    only_a, only_b = a.title_tokens - b.title_tokens, b.title_tokens - a.title_tokens
+    if not only_a or not only_b:
+        return None  # one title holds the other's words: no term contradicts
     town = set(a.place.city.split()) | set(b.place.city.split())
-    own_a = [w for w in a.title_tokens - b.title_tokens if len(w) >= 4 and w not in town]
-    own_b = [w for w in b.title_tokens - a.title_tokens if len(w) >= 4 and w not in town]
+    own_a = [w for w in only_a if len(w) >= 4 and w not in town]
+    own_b = [w for w in only_b if len(w) >= 4 and w not in town]
     if not own_a or not own_b:
         return None
     for own, mine, theirs in ((own_a, da, db), (own_b, db, da)):
@@ -152,6 +153,11 @@ def _city_spellings() -> dict[str, tuple[str, ...]]:
     for spelling, key in vocab().city_aliases.items():
         spellings.setdefault(key, [key]).append(spelling)
     return {key: tuple(values) for key, values in spellings.items()}
+
+
+def _spellings(city: str) -> tuple[str, ...]:
+    """Every folded spelling of a city key (the key alone when it has no alias)."""
+    return _city_spellings().get(city, (city,))
 
 
 def _named(own: Keys, other: Keys, names: tuple[str, ...]) -> bool:
@@ -184,8 +190,8 @@ def text_veto(a: Keys, b: Keys) -> Veto | None:
     """
     for own, other in ((a, b), (b, a)):
         city = own.place.city
-        spellings = _city_spellings().get(city, (city,))
-        if city and not other.place.city and _named(own, other, spellings):
+        # the spellings are looked up only for a city the other side lacks (rare)
+        if city and not other.place.city and _named(own, other, _spellings(city)):
             return Veto("place", f"{city!r} is named in one text only")
         if own.company and not other.company and _named(own, other, (own.company,)):
             return Veto("company", f"{own.company!r} is named in one text only")

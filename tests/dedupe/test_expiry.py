@@ -135,6 +135,25 @@ def test_removing_members_of_an_evicted_cluster_keeps_it_out_of_the_blocks() -> 
     assert source.candidate_clusters(board_id_blocks(_blocks(copy)), 30) == [cid]
 
 
+def test_a_representative_changed_then_evicted_leaves_none_of_its_blocks() -> None:
+    # the memory source keeps a live representative's blocks to evict them: a changed one
+    # must leave with its new blocks, not the ones it first registered
+    source = MemoryCandidateSource()
+    deduper = Deduper(source)
+    first = replace(BASE, closed_at=T0 + days(10))
+    deduper.add([first])
+    retitled = replace(first, title="Gestionnaire de paie", postal_code="75002")
+    (known,) = deduper.add([retitled])
+    cid = cluster_id_for(BASE.key)
+    assert known.rule == "known"
+    assert cid in source.candidate_clusters(indexed_blocks(_blocks(retitled)), 30)
+    deduper.add([copy_of(BASE, "apec", "1", city="Lyon", posted_at=T0 + days(100))])
+    assert source.evicted(cid)
+    for blocks in (_blocks(first), _blocks(retitled)):
+        assert cid not in source.candidate_clusters(indexed_blocks(blocks), 30)
+    assert source.candidate_clusters(board_id_blocks(_blocks(retitled)), 30) == [cid]
+
+
 def _seasons(seed: int, vacancies: int, copies: int) -> list[DedupeRecord]:
     records, _ = market(seed=seed, vacancies=vacancies)
     return list(replicated(records, copies))
