@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import resource
-import subprocess
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -32,6 +31,7 @@ from typing import Any
 import orjson
 
 from benchmarks.bench_dedupe import _cache, _env_list, records_of
+from benchmarks.child import run_module
 from dedupe.engine import Deduper
 from dedupe.keys import Keys
 from dedupe.market_data import normalized_market
@@ -169,15 +169,8 @@ def main() -> None:
     sizes = sorted(named)
     for size in sizes:
         increment = INCREMENT if size == sizes[-1] else 0
-        done = subprocess.run(
-            [sys.executable, "-m", "benchmarks.bench_dedupe_curve", str(size), str(increment)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode:
-            raise RuntimeError(done.stderr[-3000:])
-        print(done.stdout, end="", flush=True)
+        out = run_module("benchmarks.bench_dedupe_curve", str(size), str(increment))
+        print(out, end="", flush=True)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ import os
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +33,7 @@ from aggregator.dedupe_store.tables import dedupe_members
 from aggregator.store.database import open_store
 from aggregator.store.models import OfferPosting
 from benchmarks.bench_dedupe_store import NOW, _store_cache
+from benchmarks.child import run_module
 
 MODES = ("worker", "inline")
 
@@ -100,16 +100,9 @@ def main() -> None:
         for _ in range(repeats):
             for mode in MODES:
                 shutil.copyfile(kept[-1], copy)
-                done = subprocess.run(
-                    [sys.executable, "-m", "benchmarks.bench_rebuild_keys", mode, str(copy)],
-                    capture_output=True,
-                    text=True,
-                    check=False,
-                )
-                if done.returncode:
-                    raise RuntimeError(done.stderr[-3000:])
-                print(done.stdout, end="", flush=True)
-                rows[mode].append(orjson.loads(done.stdout))
+                out = run_module("benchmarks.bench_rebuild_keys", mode, str(copy))
+                print(out, end="", flush=True)
+                rows[mode].append(orjson.loads(out))
     medians = {
         mode: {
             name: statistics.median(r[name] for r in runs)
