@@ -353,7 +353,11 @@ def main() -> None:
                             measured = _child(args, checkout)
                             backend.drop(db)
                             runs[code].append(measured["increment_cpu_s"])
-                            row = {"bench": "dedupe_store", "backend": name, "code": code}
+                            row: dict[str, Any] = {
+                                "bench": "dedupe_store",
+                                "backend": name,
+                                "code": code,
+                            }
                             print(orjson.dumps({**row, **built, **measured}).decode(), flush=True)
                     if repeats > 1:
                         medians = {c: statistics.median(v) for c, v in runs.items()}
