@@ -23,6 +23,11 @@ from aggregator.store.engine import PG_SESSION_OPTIONS
 
 STATEMENT_TIMEOUT_MS = 5000
 POOL_SIZE = 8
+# The API answers many short requests at once, and capacity is CPU per request: a parallel
+# worker is a process the server starts for the one statement (milliseconds of CPU, more than
+# a search costs), and a plan costed above ``jit_above_cost`` (a bitmap count of a common word)
+# compiled about 8 ms of JIT code to save less. Both only pay off for long statements.
+API_PLANNER_OPTIONS = "-c max_parallel_workers_per_gather=0 -c jit=off"
 
 
 def _sqlite_read_only(dbapi_connection: Any, _record: Any) -> None:
@@ -74,10 +79,11 @@ def read_only_engine(url: str | None = None) -> Engine:
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     # custom plans, as every store session (a generic plan would not see which words are
-    # common: GIN bitmap vs a walk of the listed_at index)
+    # common: GIN bitmap vs a walk of the listed_at index); no parallel workers and no JIT
+    # (API_PLANNER_OPTIONS)
     options = (
         f"-c default_transaction_read_only=on -c statement_timeout={STATEMENT_TIMEOUT_MS} "
-        f"{PG_SESSION_OPTIONS}"
+        f"{PG_SESSION_OPTIONS} {API_PLANNER_OPTIONS}"
     )
     return create_engine(
         parsed,

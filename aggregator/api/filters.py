@@ -16,9 +16,21 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, and_, bindparam, exists, false, func, select
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Float,
+    Text,
+    and_,
+    bindparam,
+    exists,
+    false,
+    func,
+    select,
+)
 
 from aggregator.api.errors import ApiError
+from aggregator.api.geocells import covering
 from aggregator.api.params import SearchFilters, StatusFilter
 from aggregator.api.places import Place, UnknownPlace, resolve_place
 from aggregator.api.tables import offer_postings, offers, postings
@@ -93,6 +105,34 @@ def _circle_params(circle: Circle) -> dict[str, float]:
     }
 
 
+def _distance_condition() -> ColumnElement[bool]:
+    """Inside the radius by the equirectangular distance (no index serves it alone)."""
+    lat, lon = offers.c.latitude, offers.c.longitude
+    dy = (lat - bindparam("c_lat")) * KM_PER_DEGREE
+    dx = (lon - bindparam("c_lon")) * bindparam("c_km_lon")
+    return dx * dx + dy * dy <= bindparam("c_r2")
+
+
+def _cells_condition() -> ColumnElement[bool]:
+    """PostgreSQL, with words: one of the cells covering the circle, a key of the GIN index
+    that holds the words too (migration 0011), refined by the distance."""
+    cells = func.search_cells(offers.c.latitude, offers.c.longitude)
+    return and_(cells.op("&&")(bindparam("c_cells", type_=ARRAY(Text))), _distance_condition())
+
+
+def with_cells(where: Where) -> Where:
+    """PostgreSQL, for a search with words: ``where`` with its circle tested on the grid
+    cells covering it instead of the GiST box (:func:`_cells_condition`), so the words and the
+    place are intersected inside one GIN index; unchanged without a circle, or when too many
+    cells would be needed (:func:`aggregator.api.geocells.covering`)."""
+    circle = where.circle
+    cover = covering(circle.latitude, circle.longitude, circle.radius_km) if circle else None
+    if cover is None:
+        return where
+    shape = tuple("circle_cells" if name == "circle" else name for name in where.shape)
+    return Where(shape, {**where.params, "c_cells": list(cover.cells)}, circle)
+
+
 def _circle_condition(dialect: str) -> ColumnElement[bool]:
     """Inside the radius: a bounding box the index serves, refined by the distance."""
     lat, lon = offers.c.latitude, offers.c.longitude
@@ -105,9 +145,7 @@ def _circle_condition(dialect: str) -> ColumnElement[bool]:
         )
     else:
         in_box = and_(lat.between(lat_lo, lat_hi), lon.between(lon_lo, lon_hi))
-    dy = (lat - bindparam("c_lat")) * KM_PER_DEGREE
-    dx = (lon - bindparam("c_lon")) * bindparam("c_km_lon")
-    return and_(in_box, dx * dx + dy * dy <= bindparam("c_r2"))
+    return and_(in_box, _distance_condition())
 
 
 def _place_params(place: Place) -> tuple[list[str], dict[str, Any]]:
@@ -192,6 +230,8 @@ def _condition(name: str, dialect: str) -> ColumnElement[bool]:
             return offers.c.status == bindparam("f_status")
         case "circle":
             return _circle_condition(dialect)
+        case "circle_cells":
+            return _cells_condition()
         case "place_cities":
             return offers.c.city.in_(bindparam("p_cities", expanding=True))
         case "place_postal":

@@ -37,7 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import TSQUERY
 
-from aggregator.api.filters import Where
+from aggregator.api.filters import Where, with_cells
 from aggregator.api.fts5 import fts5_match, fts_condition, title_score
 from aggregator.api.tables import offers, offers_search
 from aggregator.api.tsquery import tsquery_text
@@ -62,13 +62,37 @@ class MatchSql:
     """How to restrict offers to matching ones, score them, and walk them newest first.
 
     ``recency`` is the column matches are windowed on (descending): FTS5's rowid on SQLite
-    (the order FTS5 yields without sorting), ``listed_at`` on PostgreSQL.
+    (the order FTS5 yields without sorting), ``listed_at`` on PostgreSQL. A ranked window
+    carries ``rank_input`` and :meth:`window_scores` scores its rows once they are chosen
+    (``ranked_query``: the tsquery PostgreSQL ranks by).
     """
 
     source: FromClause
     condition: ColumnElement[bool]
     score: ColumnElement[float]
     recency: ColumnElement[Any]
+    rank_input: ColumnElement[Any]
+    ranked_query: ColumnElement[Any] | None = None
+
+    def window_scores(self, window: FromClause) -> tuple[FromClause, ColumnElement[float]]:
+        """The rows of a chosen ``window`` (which carries ``rank_input``) and their score.
+
+        SQLite carries the score itself. PostgreSQL carries the row's ``ctid`` and ranks only
+        the window's rows, each fetched again by its ``ctid`` (stable within the statement):
+        ``ts_rank`` on every match a bitmap scan sorts, or its vector carried through the sort
+        and the count, cost about a millisecond per thousand matches (keyword + radius).
+        """
+        if self.ranked_query is None:
+            return window, window.c.rank_input
+        again = offers.alias("scored_offers")
+        joined = window.join(again, literal_column("scored_offers.ctid") == window.c.rank_input)
+        vector: ColumnElement[Any] = literal_column("scored_offers.search_vector")
+        return joined, _ts_rank(vector, self.ranked_query)
+
+
+def _ts_rank(vector: ColumnElement[Any], query: ColumnElement[Any]) -> ColumnElement[float]:
+    # ts_rank is a real: as double precision, the cursor's copy compares equal to it
+    return cast(func.ts_rank(vector, query), Float)
 
 
 @lru_cache(maxsize=64)
@@ -78,18 +102,23 @@ def match_sql(shape: tuple[Hashable, ...]) -> MatchSql:
         fts_rowid = offers_search.c.rowid
         condition = fts_condition()
         forms_per_word: tuple[int, ...] = shape[1]  # type: ignore[assignment]
+        score = title_score(forms_per_word)
         return MatchSql(
             source=offers_search.join(offers, literal_column("offers.rowid") == fts_rowid),
             condition=condition,
-            score=title_score(forms_per_word),
+            score=score,
             recency=fts_rowid,
+            rank_input=score,
         )
     query = cast(bindparam("tsq", type_=Text), TSQUERY)
     vector: ColumnElement[Any] = literal_column("offers.search_vector")
-    # ts_rank is a real: as double precision, the cursor's copy compares equal to it
-    score: ColumnElement[float] = cast(func.ts_rank(vector, query), Float)
     return MatchSql(
-        source=offers, condition=vector.op("@@")(query), score=score, recency=offers.c.listed_at
+        source=offers,
+        condition=vector.op("@@")(query),
+        score=_ts_rank(vector, query),
+        recency=offers.c.listed_at,
+        rank_input=literal_column("offers.ctid"),
+        ranked_query=query,
     )
 
 
@@ -101,14 +130,15 @@ def text_match(
 
     On SQLite FTS5 also takes the cells of ``where``'s circle (the exact radius filter stays
     in the conditions) and the filters it holds as tags (:func:`aggregator.api.fts5.fold_filters`);
-    on PostgreSQL
-    every condition stays. ``sampled``: the caller reads some matches in no order (facets),
-    not a ranked window.
+    on PostgreSQL every condition stays, the circle tested on the grid cells the GIN index
+    holds beside the words (:func:`aggregator.api.filters.with_cells`). ``sampled``: the caller
+    reads some matches in no order (facets), not a ranked window.
     """
     if conn.dialect.name == "sqlite":
         forms_per_word, params, rest = fts5_match(words, where)
         return TextMatch(("sqlite", forms_per_word), params), rest
-    return TextMatch(("postgresql",), {"tsq": tsquery_text(conn, words, sampled)}), where
+    tsq = tsquery_text(conn, words, sampled)
+    return TextMatch(("postgresql",), {"tsq": tsq}), with_cells(where)
 
 
 def restrict(query: SelectT, match_shape: tuple[Hashable, ...]) -> SelectT:

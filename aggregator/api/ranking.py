@@ -92,7 +92,7 @@ def _ranked_statement(
     query = (
         select(
             offers.c.offer_id.label("wid"),
-            match.score.label("score"),
+            match.rank_input.label("rank_input"),
             match.recency.label("recency"),
             *counted,
         )
@@ -116,10 +116,16 @@ def _ranked_statement(
         oldest = select(window).order_by(window.c.recency, window.c.wid).limit(1).subquery("oldest")
         edge_at = select(oldest.c.recency).scalar_subquery()
         edge_id = select(oldest.c.wid).scalar_subquery()
+    rows, score = match.window_scores(window)
+    scored = (
+        select(window.c.wid, score.label("score"), *([window.c.matches] if count_all else []))
+        .select_from(rows)
+        .subquery("scored")
+    )
     page = select(
-        window.c.wid,
-        window.c.score,
-        *([window.c.matches] if count_all else []),
+        scored.c.wid,
+        scored.c.score,
+        *([scored.c.matches] if count_all else []),
         select(func.count()).select_from(window).scalar_subquery().label("window_size"),
         edge_at.label("edge_at"),
         edge_id.label("edge_id"),
@@ -128,10 +134,10 @@ def _ranked_statement(
         score = bindparam("after_score", type_=Float)
         offer_id = bindparam("after_id", type_=String)
         page = page.where(
-            or_(window.c.score < score, and_(window.c.score == score, window.c.wid < offer_id))
+            or_(scored.c.score < score, and_(scored.c.score == score, scored.c.wid < offer_id))
         )
     top = (
-        page.order_by(window.c.score.desc(), window.c.wid.desc())
+        page.order_by(scored.c.score.desc(), scored.c.wid.desc())
         .limit(bindparam("page_limit"))
         .subquery()
     )

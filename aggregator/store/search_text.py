@@ -97,11 +97,12 @@ def expansions(word: str) -> list[str]:
     return forms
 
 
-# Geographic cells indexed beside the words (SQLite, migration 0008): each offer with
-# coordinates gets one token per level, the cell of a grid of that many degrees holding it, so a
-# radius search intersects "word AND one of the cells around the centre" inside FTS5's inverted
-# index instead of filtering every match of the word by distance. Changing the levels needs a
-# migration that rebuilds ``offers_search``.
+# Geographic cells indexed beside the words (SQLite, migration 0008; PostgreSQL, 0011): each
+# offer with coordinates gets one token per level, the cell of a grid of that many degrees holding
+# it, so a radius search intersects "word AND one of the cells around the centre" inside the
+# inverted index (FTS5's, or PostgreSQL's GIN) instead of filtering every match of the word by
+# distance. Changing the levels needs a migration that rebuilds ``offers_search`` and
+# PostgreSQL's ``search_cells`` function and index.
 GEO_CELL_DEGREES = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2)
 
 
@@ -125,6 +126,25 @@ def geo_tokens_sql(latitude: str, longitude: str) -> str:
     ]
     tokens = " || ' ' || ".join(parts)
     return f"(CASE WHEN {latitude} IS NULL OR {longitude} IS NULL THEN '' ELSE {tokens} END)"
+
+
+def geo_cells_pg_function() -> str:
+    """PostgreSQL's ``search_cells(latitude, longitude)``: the offer's cell tokens as a text
+    array (null when a coordinate is), indexed beside ``search_vector`` (migration 0011).
+
+    ``floor`` where SQLite casts: PostgreSQL's cast to integer rounds, SQLite's and Python's
+    truncate (the same for these non-negative values).
+    """
+    parts = ", ".join(
+        f"'g{level}x' || floor((longitude + 180.0) / {size!r})::integer || 'y' || "
+        f"floor((latitude + 90.0) / {size!r})::integer"
+        for level, size in enumerate(GEO_CELL_DEGREES)
+    )
+    return (
+        "CREATE OR REPLACE FUNCTION search_cells(latitude double precision, "
+        "longitude double precision) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+        f"RETURNS NULL ON NULL INPUT AS $$ SELECT ARRAY[{parts}] $$"
+    )
 
 
 # Filter tags indexed beside the words (SQLite, migration 0009): the filters the portal uses

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import math
+import random
 import sqlite3
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import create_engine
 
 from aggregator.api.filters import Circle
 from aggregator.api.geocells import MAX_CELLS, MAX_TOKENS, covering
-from aggregator.store.search_text import GEO_CELL_DEGREES, geo_cell, geo_token, geo_tokens_sql
+from aggregator.devtools.pgserver import PostgresServer
+from aggregator.store.search_text import (
+    GEO_CELL_DEGREES,
+    geo_cell,
+    geo_cells_pg_function,
+    geo_token,
+    geo_tokens_sql,
+)
 
 
 def _level(token: str) -> int:
@@ -94,3 +103,28 @@ def test_sql_and_python_name_the_same_cells(lat: float, lon: float) -> None:
     assert indexed.split() == expected
     (unknown,) = conn.execute(f"SELECT {geo_tokens_sql('NULL', ':lon')}", {"lon": lon}).fetchone()
     assert unknown == ""
+
+
+def test_postgresql_indexes_the_cells_python_names(pg_server: PostgresServer) -> None:
+    """``search_cells`` (migration 0011) names each point's cells as the covering does,
+    cell edges included (PostgreSQL's cast to integer rounds where Python truncates)."""
+    rng = random.Random(11)
+    points = [(rng.uniform(-90, 90), rng.uniform(-180, 179.999)) for _ in range(2000)]
+    points += [(45.0, 4.8), (45.05, 4.85), (-0.05, -0.1), (0.0, 0.0), (43.29999, 5.39999)]
+    engine = create_engine(pg_server.database_url("postgres"))
+    try:
+        with engine.connect() as conn, conn.begin():
+            conn.exec_driver_sql(geo_cells_pg_function())
+            rows = conn.exec_driver_sql(
+                "SELECT search_cells(lat, lon) "
+                "FROM unnest(%s::float8[], %s::float8[]) AS p(lat, lon)",
+                ([lat for lat, _ in points], [lon for _, lon in points]),
+            ).all()
+            unknown = conn.exec_driver_sql("SELECT search_cells(NULL, 1.0)").scalar()
+            conn.rollback()
+    finally:
+        engine.dispose()
+    levels = range(len(GEO_CELL_DEGREES))
+    for (lat, lon), (cells,) in zip(points, rows, strict=True):
+        assert cells == [geo_token(level, *geo_cell(lat, lon, level)) for level in levels]
+    assert unknown is None
