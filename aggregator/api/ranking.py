@@ -30,11 +30,13 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.sql.util import ClauseAdapter
 
 from aggregator.api.cursor import Cursor
 from aggregator.api.errors import ApiError
 from aggregator.api.filters import Where, where_clauses
 from aggregator.api.fulltext import MatchSql, TextMatch, match_sql
+from aggregator.api.recent import RECENT_SPANS, newest_day, recent_days, recent_offers
 from aggregator.api.tables import offers
 from aggregator.export import iso
 
@@ -85,25 +87,43 @@ def _ranked_statement(
     edge: str | None,
     after: bool,
     count_all: bool,
+    recent: bool = False,
 ) -> Select[Any]:
-    """The one statement of a relevance page, per shape (``edge``: None, "rowid" or "listed")."""
+    """The one statement of a relevance page, per shape (``edge``: None, "rowid" or "listed";
+    ``recent``: among the offers listed on the days bound as ``r_days``)."""
     match = match_sql(match_shape)
     counted = [func.count().over().label("matches")] if count_all else []
-    query = (
-        select(
-            offers.c.offer_id.label("wid"),
-            match.rank_input.label("rank_input"),
-            match.recency.label("recency"),
-            *counted,
+    conditions = where_clauses(where_shape, dialect)
+    offer_id: ColumnElement[Any]
+    recency: ColumnElement[Any]
+    if recent and match.ranked_query is not None:
+        found = recent_offers(match.ranked_query)
+        adapt = ClauseAdapter(found).traverse
+        offer_id, recency = found.c.offer_id, found.c.listed_at
+        query = (
+            select(
+                offer_id.label("wid"), found.c.ctid.label("rank_input"), recency.label("recency")
+            )
+            .select_from(found)
+            .where(*(adapt(condition) for condition in conditions))
         )
-        .select_from(match.source)
-        .where(match.condition, *where_clauses(where_shape, dialect))
-    )
+    else:
+        offer_id, recency = offers.c.offer_id, match.recency
+        query = (
+            select(
+                offer_id.label("wid"),
+                match.rank_input.label("rank_input"),
+                recency.label("recency"),
+                *counted,
+            )
+            .select_from(match.source)
+            .where(match.condition, *conditions)
+        )
     if edge is not None:
         query = query.where(_edge_condition(match, edge == "rowid"))
-    order = [match.recency.desc()]
+    order = [recency.desc()]
     if dialect != "sqlite":
-        order.append(offers.c.offer_id.desc())
+        order.append(offer_id.desc())
     window = query.order_by(*order).limit(bindparam("cap")).cte("ranked_window")
     edge_at: ColumnElement[Any]
     edge_id: ColumnElement[Any]
@@ -155,6 +175,22 @@ def _ranked_statement(
     )
 
 
+def _recent_window(
+    conn: Connection, shape: tuple[Any, ...], params: dict[str, Any], where: Where
+) -> list[Any] | None:
+    """PostgreSQL's first page from the last days' matches when they fill the window (it is
+    then the whole store's window, :mod:`aggregator.api.recent`), else None."""
+    newest = newest_day(conn, where)
+    if newest is None:
+        return None
+    statement = _ranked_statement(*shape, recent=True)
+    for span in RECENT_SPANS:
+        rows = list(conn.execute(statement, {**params, "r_days": recent_days(newest, span)}))
+        if rows and rows[0].window_size >= RANK_WINDOW:
+            return rows
+    return None
+
+
 def ranked_page(
     conn: Connection,
     match: TextMatch,
@@ -188,10 +224,12 @@ def ranked_page(
     if after:
         assert cursor is not None
         params.update(after_score=after_score, after_id=cursor.offer_id)
-    statement = _ranked_statement(
-        where.shape, match.shape, conn.dialect.name, columns, edge_kind, after, count_all
-    )
-    rows = list(conn.execute(statement, params))
+    shape = (where.shape, match.shape, conn.dialect.name, columns, edge_kind, after, count_all)
+    rows = None
+    if cursor is None and not count_all and conn.dialect.name == "postgresql":
+        rows = _recent_window(conn, shape, params, where)
+    if rows is None:
+        rows = list(conn.execute(_ranked_statement(*shape), params))
     if not rows:
         return RankedPage(rows=[], window=0, edge=cursor.window if cursor else None)
     first = rows[0]

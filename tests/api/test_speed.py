@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, delete, select, update
 
-from aggregator.api import ranking, search
+from aggregator.api import ranking, recent, search
 from aggregator.api.params import StatusFilter
 from aggregator.api.summary import counters
 from aggregator.api.tables import offers
@@ -129,3 +129,38 @@ def test_radius_search_with_a_full_window_counts_every_match(
     first = client.get("/offers", params={**params, "limit": 1}).json()
     assert first["total"] == {"value": len(everything), "relation": "eq"}
     assert first["items"][0]["distance_km"] <= 30
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "python"},
+        {"q": "développeur python"},
+        {"q": "python", "contract_type": ["permanent", "fixed_term"], "salary_min": 30000},
+        {"q": "python", "source": ["welcometothejungle"]},
+    ],
+)
+def test_the_last_days_window_is_the_whole_stores_window(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, params: dict[str, Any]
+) -> None:
+    """PostgreSQL first looks for the window among the last days' matches (``recent``): when
+    they fill it, the pages are those of the whole store, and they were served that way."""
+    monkeypatch.setattr(ranking, "RANK_WINDOW", 2)
+    monkeypatch.setattr(search, "RANK_WINDOW", 2)
+    monkeypatch.setattr(recent, "RECENT_SPANS", ())
+    monkeypatch.setattr(ranking, "RECENT_SPANS", ())
+    whole = _pages(client, **params)
+    served: list[bool] = []
+    find = ranking._recent_window
+
+    def spied(*args: Any) -> Any:
+        rows = find(*args)
+        served.append(rows is not None)
+        return rows
+
+    monkeypatch.setattr(ranking, "RECENT_SPANS", (1, 7))
+    monkeypatch.setattr(ranking, "_recent_window", spied)
+    assert _pages(client, **params) == whole
+    assert len(whole[0]["items"]) == 2
+    if client.get("/healthz").json()["database"] == "postgresql":
+        assert served == [True]

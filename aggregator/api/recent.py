@@ -1,0 +1,76 @@
+"""PostgreSQL: a relevance window found among the last days' offers inside the GIN index.
+
+A relevance page ranks the :data:`aggregator.api.ranking.RANK_WINDOW` most recent matches. A
+common word's were found by walking the ``listed_at`` index down from the newest offer and
+testing each offer row for the words (5,000 to 11,000 rows read for a word in 4 to 9 % of a
+million offers); a rarer one's by collecting every match from the GIN index and sorting them.
+The GIN index ``ix_offers_search`` also holds each offer's listing day (``search_days``,
+migration 0011), so "the words, listed on one of these days" is one intersection inside the
+index: the last days' matches, a few hundred to a few thousand, without reading the others.
+
+When those days hold at least a full window of matches, the window is exactly the one the
+whole store gives: every match outside them was listed on an earlier day, so older than each
+match inside. Otherwise a longer span is tried, then the whole store (the plans above). Days
+count from the newest listing of the searched status (one index probe), not from the clock,
+so a store whose newest offer is weeks old is served as well; one day beyond it is included,
+for offers listed between that probe and the search.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Connection,
+    Integer,
+    Subquery,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    text,
+)
+
+from aggregator.api.filters import Where
+from aggregator.api.tables import offers
+
+# days before the newest one searched, one span after the other while the window is not full
+RECENT_SPANS = (1, 7)
+_NEWEST_DAY = text("SELECT (search_days(max(listed_at)))[1] FROM offers WHERE status = :f_status")
+
+
+def recent_offers(tsquery: ColumnElement[Any]) -> Subquery:
+    """The offers matching ``tsquery`` listed on one of the days bound as ``r_days`` (both keys
+    of the GIN index), with their ``ctid``, behind a fence (``OFFSET 0``) so that the other
+    filters are tested on these rows only.
+
+    Given them in the same scan, the planner intersected the GIN bitmap with a B-tree's (a
+    minimum salary: a bitmap of 267,000 offers, 42 ms) to read fewer rows, when the GIN index
+    alone found 3,700.
+    """
+    days = func.search_days(offers.c.listed_at)
+    return (
+        select(offers, literal_column("offers.ctid").label("ctid"))
+        .where(
+            literal_column("offers.search_vector").op("@@")(tsquery),
+            days.op("&&")(bindparam("r_days", type_=ARRAY(Integer))),
+        )
+        .offset(0)
+        .subquery("recent_offers")
+    )
+
+
+def newest_day(conn: Connection, where: Where) -> int | None:
+    """The listing day of the newest offer of the searched status (days since 1970-01-01
+    UTC), or None: no status filter (``status=any``, which no index serves), or no offer."""
+    if "status" not in where.shape:
+        return None
+    day: Any = conn.execute(_NEWEST_DAY, {"f_status": where.params["f_status"]}).scalar()
+    return None if day is None else int(day)
+
+
+def recent_days(newest: int, span: int) -> list[int]:
+    """The days to search: ``span`` days before ``newest``, ``newest`` and the day after."""
+    return list(range(newest - span, newest + 2))
