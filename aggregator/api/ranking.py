@@ -36,7 +36,13 @@ from aggregator.api.cursor import Cursor
 from aggregator.api.errors import ApiError
 from aggregator.api.filters import Where, where_clauses
 from aggregator.api.fulltext import MatchSql, TextMatch, match_sql
-from aggregator.api.recent import RECENT_SPANS, newest_day, recent_days, recent_offers
+from aggregator.api.recent import (
+    RECENT_SPANS,
+    newest_day,
+    recent_days,
+    recent_offers,
+    window_cap,
+)
 from aggregator.api.tables import offers
 from aggregator.export import iso
 
@@ -97,7 +103,7 @@ def _ranked_statement(
     offer_id: ColumnElement[Any]
     recency: ColumnElement[Any]
     if recent and match.ranked_query is not None:
-        found = recent_offers(match.ranked_query)
+        found = recent_offers(match.ranked_query, conditions)
         adapt = ClauseAdapter(found).traverse
         offer_id, recency = found.c.offer_id, found.c.listed_at
         query = (
@@ -184,8 +190,10 @@ def _recent_window(
     if newest is None:
         return None
     statement = _ranked_statement(*shape, recent=True)
+    cap = window_cap(where, RANK_WINDOW)
     for span in RECENT_SPANS:
-        rows = list(conn.execute(statement, {**params, "r_days": recent_days(newest, span)}))
+        days = recent_days(newest, span)
+        rows = list(conn.execute(statement, {**params, "r_days": days, "r_cap": cap}))
         if rows and rows[0].window_size >= RANK_WINDOW:
             return rows
     return None
