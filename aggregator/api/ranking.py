@@ -30,19 +30,12 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.sql.util import ClauseAdapter
 
 from aggregator.api.cursor import Cursor
 from aggregator.api.errors import ApiError
 from aggregator.api.filters import Where, where_clauses
 from aggregator.api.fulltext import MatchSql, TextMatch, match_sql
-from aggregator.api.recent import (
-    RECENT_SPANS,
-    newest_day,
-    recent_days,
-    recent_offers,
-    window_cap,
-)
+from aggregator.api.recent import RECENT_SPANS, newest_day, recent_days, recent_offers, served
 from aggregator.api.tables import offers
 from aggregator.export import iso
 
@@ -103,16 +96,11 @@ def _ranked_statement(
     offer_id: ColumnElement[Any]
     recency: ColumnElement[Any]
     if recent and match.ranked_query is not None:
-        found = recent_offers(match.ranked_query, conditions)
-        adapt = ClauseAdapter(found).traverse
+        found = recent_offers(match.ranked_query)
         offer_id, recency = found.c.offer_id, found.c.listed_at
-        query = (
-            select(
-                offer_id.label("wid"), found.c.ctid.label("rank_input"), recency.label("recency")
-            )
-            .select_from(found)
-            .where(*(adapt(condition) for condition in conditions))
-        )
+        query = select(
+            offer_id.label("wid"), found.c.ctid.label("rank_input"), recency.label("recency")
+        ).select_from(found)
     else:
         offer_id, recency = offers.c.offer_id, match.recency
         query = (
@@ -186,14 +174,14 @@ def _recent_window(
 ) -> list[Any] | None:
     """PostgreSQL's first page from the last days' matches when they fill the window (it is
     then the whole store's window, :mod:`aggregator.api.recent`), else None."""
+    if not served(where):
+        return None
     newest = newest_day(conn, where)
     if newest is None:
         return None
     statement = _ranked_statement(*shape, recent=True)
-    cap = window_cap(where, RANK_WINDOW)
     for span in RECENT_SPANS:
-        days = recent_days(newest, span)
-        rows = list(conn.execute(statement, {**params, "r_days": days, "r_cap": cap}))
+        rows = list(conn.execute(statement, {**params, "r_days": recent_days(newest, span)}))
         if rows and rows[0].window_size >= RANK_WINDOW:
             return rows
     return None

@@ -22,7 +22,6 @@ from typing import Any
 
 from sqlalchemy import (
     ARRAY,
-    Column,
     ColumnElement,
     Connection,
     Integer,
@@ -33,7 +32,6 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.sql.visitors import iterate
 
 from aggregator.api.filters import Where
 from aggregator.api.tables import offers
@@ -43,49 +41,41 @@ RECENT_SPANS = (1, 7)
 _NEWEST_DAY = text("SELECT (search_days(max(listed_at)))[1] FROM offers WHERE status = :f_status")
 
 
-def recent_offers(
-    tsquery: ColumnElement[Any], conditions: tuple[ColumnElement[bool], ...]
-) -> Subquery:
-    """The most recent offers (at most ``r_cap``, newest first) of the searched status
-    (``f_status``) matching ``tsquery`` and listed on one of the days bound as ``r_days`` (both
-    keys of the GIN index), with their ``ctid``: a subquery the planner keeps apart, so that
-    the other filters are tested on its rows only.
+def recent_offers(tsquery: ColumnElement[Any]) -> Subquery:
+    """The ``cap`` most recent offers of the searched status (``f_status``) matching
+    ``tsquery`` and listed on one of the days bound as ``r_days`` (both keys of the GIN
+    index), newest first, with their ``ctid``.
 
-    Given them in the same scan, the planner intersected the GIN bitmap with a B-tree's (a
-    minimum salary: a bitmap of 267,000 offers, 42 ms) to read fewer rows, when the GIN index
-    alone found 3,700. Its own plan still walks the ``listed_at`` index for a word in most
-    offers, and ``r_cap`` bounds what it reads: the most recent matches come first, so when
-    the filters keep a full window of them it is the days' window (:func:`window_cap`). It
-    returns only the columns ``conditions`` test (rows are sorted: a whole offer row is about
-    2 KB).
+    The planner reads them from the GIN index when the days hold few matches, or walks the
+    ``listed_at`` index testing each row when nearly every offer matches (a word in half of
+    them: 1,000 rows for the window), as it did without the days.
     """
     days = func.search_days(offers.c.listed_at)
-    order = (offers.c.listed_at.desc(), offers.c.offer_id.desc())
-    tested = {
-        element.name
-        for condition in conditions
-        for element in iterate(condition)
-        if isinstance(element, Column) and element.table is offers
-    }
-    columns = [offers.c[name] for name in sorted(tested | {"offer_id", "listed_at"})]
     return (
-        select(*columns, literal_column("offers.ctid").label("ctid"))
+        select(offers.c.offer_id, offers.c.listed_at, literal_column("offers.ctid").label("ctid"))
         .where(
             literal_column("offers.search_vector").op("@@")(tsquery),
             days.op("&&")(bindparam("r_days", type_=ARRAY(Integer))),
             offers.c.status == bindparam("f_status"),
         )
-        .order_by(*order)
-        .limit(bindparam("r_cap"))
+        .order_by(offers.c.listed_at.desc(), offers.c.offer_id.desc())
+        .limit(bindparam("cap"))
         .subquery("recent_offers")
     )
 
 
-def window_cap(where: Where, window: int) -> int:
-    """How many recent matches :func:`recent_offers` reads for a window of ``window``: the
-    window itself when the status is the only filter, else ten times as many (filters that
-    keep fewer than one in ten of a word's matches are served by the whole store's plans)."""
-    return window if where.shape == ("status",) else 10 * window
+def served(where: Where) -> bool:
+    """Whether a search with these filters looks for its window among the last days first:
+    only when the status is its only filter.
+
+    With other filters the days' matches were read and tested until a full window passed:
+    for a filter that keeps few of a word's matches (an internship among offers mentioning
+    training), that read thousands of rows and failed before the whole store's plan, which
+    walks the filter's own index (``(status, contract_type, listed_at)``), ran (2 to 50 ms).
+    Given the filters in the same scan, the planner intersected the GIN bitmap with a B-tree's
+    (a minimum salary: 267,000 offers, 42 ms).
+    """
+    return where.shape == ("status",)
 
 
 def newest_day(conn: Connection, where: Where) -> int | None:

@@ -130,20 +130,22 @@ def geo_tokens_sql(latitude: str, longitude: str) -> str:
 
 def geo_cells_pg_function() -> str:
     """PostgreSQL's ``search_cells(latitude, longitude)``: the offer's cell tokens as a text
-    array (null when a coordinate is), indexed beside ``search_vector`` (migration 0011).
+    array, indexed beside ``search_vector`` (migration 0011); an unknown coordinate gives
+    nulls, which match no cell.
 
     ``floor`` where SQLite casts: PostgreSQL's cast to integer rounds, SQLite's and Python's
-    truncate (the same for these non-negative values).
+    truncate (the same for these non-negative values). Neither strict nor calling a stable
+    function (``text || integer`` is one), so the planner inlines it where it tests rows.
     """
     parts = ", ".join(
-        f"'g{level}x' || floor((longitude + 180.0) / {size!r})::integer || 'y' || "
-        f"floor((latitude + 90.0) / {size!r})::integer"
+        f"'g{level}x' || floor((longitude + 180.0) / {size!r})::integer::text || 'y' || "
+        f"floor((latitude + 90.0) / {size!r})::integer::text"
         for level, size in enumerate(GEO_CELL_DEGREES)
     )
     return (
         "CREATE OR REPLACE FUNCTION search_cells(latitude double precision, "
         "longitude double precision) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE "
-        f"RETURNS NULL ON NULL INPUT AS $$ SELECT ARRAY[{parts}] $$"
+        f"AS $$ SELECT ARRAY[{parts}] $$"
     )
 
 

@@ -132,19 +132,20 @@ def test_radius_search_with_a_full_window_counts_every_match(
 
 
 @pytest.mark.parametrize(
-    "params",
+    ("params", "from_days"),
     [
-        {"q": "python"},
-        {"q": "développeur python"},
-        {"q": "python", "contract_type": ["permanent", "fixed_term"], "salary_min": 30000},
-        {"q": "python", "source": ["welcometothejungle"]},
+        ({"q": "python"}, True),
+        ({"q": "développeur python"}, True),
+        ({"q": "python", "contract_type": ["permanent", "fixed_term"], "salary_min": 30000}, False),
+        ({"q": "python", "source": ["welcometothejungle"]}, False),
     ],
 )
 def test_the_last_days_window_is_the_whole_stores_window(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch, params: dict[str, Any]
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, params: dict[str, Any], from_days: bool
 ) -> None:
-    """PostgreSQL first looks for the window among the last days' matches (``recent``): when
-    they fill it, the pages are those of the whole store, and they were served that way."""
+    """PostgreSQL first looks for the window of a search without filters among the last
+    days' matches (``recent``): when they fill it, the pages are those of the whole store, and
+    they were served that way."""
     monkeypatch.setattr(ranking, "RANK_WINDOW", 2)
     monkeypatch.setattr(search, "RANK_WINDOW", 2)
     monkeypatch.setattr(recent, "RECENT_SPANS", ())
@@ -163,4 +164,4 @@ def test_the_last_days_window_is_the_whole_stores_window(
     assert _pages(client, **params) == whole
     assert len(whole[0]["items"]) == 2
     if client.get("/healthz").json()["database"] == "postgresql":
-        assert served == [True]
+        assert served == [from_days]
