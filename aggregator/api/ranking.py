@@ -35,7 +35,13 @@ from aggregator.api.cursor import Cursor
 from aggregator.api.errors import ApiError
 from aggregator.api.filters import Where, where_clauses
 from aggregator.api.fulltext import MatchSql, TextMatch, match_sql
-from aggregator.api.recent import RECENT_SPANS, newest_day, recent_days, recent_offers, served
+from aggregator.api.recent import (
+    RECENT_SPANS,
+    newest_day,
+    recent_days,
+    recent_offers,
+    tag_filters,
+)
 from aggregator.api.tables import offers
 from aggregator.export import iso
 
@@ -96,7 +102,7 @@ def _ranked_statement(
     offer_id: ColumnElement[Any]
     recency: ColumnElement[Any]
     if recent and match.ranked_query is not None:
-        found = recent_offers(match.ranked_query)
+        found = recent_offers(match.ranked_query, tuple(n for n in where_shape if n != "status"))
         offer_id, recency = found.c.offer_id, found.c.listed_at
         query = select(
             offer_id.label("wid"), found.c.ctid.label("rank_input"), recency.label("recency")
@@ -174,14 +180,16 @@ def _recent_window(
 ) -> list[Any] | None:
     """PostgreSQL's first page from the last days' matches when they fill the window (it is
     then the whole store's window, :mod:`aggregator.api.recent`), else None."""
-    if not served(where):
+    tags = tag_filters(where)
+    if tags is None:
         return None
     newest = newest_day(conn, where)
     if newest is None:
         return None
     statement = _ranked_statement(*shape, recent=True)
+    tagged = {**params, **{f"r_{name}": values for name, values in tags.items()}}
     for span in RECENT_SPANS:
-        rows = list(conn.execute(statement, {**params, "r_days": recent_days(newest, span)}))
+        rows = list(conn.execute(statement, {**tagged, "r_days": recent_days(newest, span)}))
         if rows and rows[0].window_size >= RANK_WINDOW:
             return rows
     return None

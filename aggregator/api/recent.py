@@ -26,6 +26,7 @@ from sqlalchemy import (
     Connection,
     Integer,
     Subquery,
+    Text,
     bindparam,
     func,
     literal_column,
@@ -35,28 +36,34 @@ from sqlalchemy import (
 
 from aggregator.api.filters import Where
 from aggregator.api.tables import offers
+from aggregator.store.search_text import filter_tag, salary_tag, salary_tag_is_exact
 
 # days before the newest one searched, one span after the other while the window is not full
 RECENT_SPANS = (1, 7)
 _NEWEST_DAY = text("SELECT (search_days(max(listed_at)))[1] FROM offers WHERE status = :f_status")
 
 
-def recent_offers(tsquery: ColumnElement[Any]) -> Subquery:
+def recent_offers(tsquery: ColumnElement[Any], filters: tuple[str, ...]) -> Subquery:
     """The ``cap`` most recent offers of the searched status (``f_status``) matching
-    ``tsquery`` and listed on one of the days bound as ``r_days`` (both keys of the GIN
-    index), newest first, with their ``ctid``.
+    ``tsquery``, listed on one of the days bound as ``r_days`` and holding one tag of each
+    of ``filters`` (bound as ``r_<filter>``): keys of the GIN index all, intersected there;
+    newest first, with their ``ctid``.
 
     The planner reads them from the GIN index when the days hold few matches, or walks the
     ``listed_at`` index testing each row when nearly every offer matches (a word in half of
     them: 1,000 rows for the window), as it did without the days.
     """
     days = func.search_days(offers.c.listed_at)
+    tags = func.search_tags(
+        offers.c.contract_type, offers.c.working_time, offers.c.remote, offers.c.salary_year_max
+    )
     return (
         select(offers.c.offer_id, offers.c.listed_at, literal_column("offers.ctid").label("ctid"))
         .where(
             literal_column("offers.search_vector").op("@@")(tsquery),
             days.op("&&")(bindparam("r_days", type_=ARRAY(Integer))),
             offers.c.status == bindparam("f_status"),
+            *(tags.op("&&")(bindparam(f"r_{name}", type_=ARRAY(Text))) for name in filters),
         )
         .order_by(offers.c.listed_at.desc(), offers.c.offer_id.desc())
         .limit(bindparam("cap"))
@@ -64,18 +71,27 @@ def recent_offers(tsquery: ColumnElement[Any]) -> Subquery:
     )
 
 
-def served(where: Where) -> bool:
-    """Whether a search with these filters looks for its window among the last days first:
-    only when the status is its only filter.
+def tag_filters(where: Where) -> dict[str, list[str]] | None:
+    """The tags each filter of ``where`` but the status asks for (one of them per filter), or
+    None when a filter is not a tag, or not exactly one (then the search keeps its previous
+    plans).
 
-    With other filters the days' matches were read and tested until a full window passed:
-    for a filter that keeps few of a word's matches (an internship among offers mentioning
-    training), that read thousands of rows and failed before the whole store's plan, which
-    walks the filter's own index (``(status, contract_type, listed_at)``), ran (2 to 50 ms).
-    Given the filters in the same scan, the planner intersected the GIN bitmap with a B-tree's
-    (a minimum salary: 267,000 offers, 42 ms).
+    Filters must all be tags, tested inside the GIN index with the words and the days: tested
+    on the rows afterwards, the days' matches were read until a full window passed, and for a
+    filter that keeps few of a word's matches (an internship among offers mentioning training)
+    that read thousands of rows and failed before the whole store's plan ran (2 to 50 ms); in
+    the same scan, the planner intersected the GIN bitmap with a B-tree's (a minimum salary:
+    267,000 offers, 42 ms).
     """
-    return where.shape == ("status",)
+    tags: dict[str, list[str]] = {}
+    for name in where.shape:
+        if name in ("contract_type", "working_time", "remote"):
+            tags[name] = [filter_tag(name, value) for value in where.params[f"f_{name}"]]
+        elif name == "salary_min" and salary_tag_is_exact(where.params["f_salary_min"]):
+            tags[name] = [salary_tag(where.params["f_salary_min"]) or ""]
+        elif name != "status":
+            return None
+    return tags
 
 
 def newest_day(conn: Connection, where: Where) -> int | None:

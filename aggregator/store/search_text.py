@@ -206,3 +206,26 @@ def filter_tags_sql(row: str) -> str:
         f"{width} * max(0, min({reached}, {SALARY_TAG_TOP // SALARY_TAG_STEP}))) END"
     )
     return open_only_sql(row, "(" + " || ".join(parts) + ")")
+
+
+def filter_tags_pg_function() -> str:
+    """PostgreSQL's ``search_tags(contract_type, working_time, remote, salary_year_max)``: the
+    offer's filter tags (:func:`filter_tag`, the thresholds of :func:`salary_tag` it reaches) as
+    a text array, indexed beside ``search_vector`` (migration 0011), for offers of any status;
+    an unknown value gives a null, which matches no tag. Inlinable, as ``search_cells``."""
+    values = ", ".join(
+        f"'{prefix}' || replace({column}, '_', '')" for column, prefix in _TAGGED.items()
+    )
+    thresholds = " ".join(
+        f"sy{amount // 1000:03d}"
+        for amount in range(SALARY_TAG_STEP, SALARY_TAG_TOP + 1, SALARY_TAG_STEP)
+    )
+    width, top = len("sy000 "), SALARY_TAG_TOP // SALARY_TAG_STEP
+    reached = f"least(greatest(floor(salary_year_max / {SALARY_TAG_STEP}), 0), {top})::integer"
+    salary = f"string_to_array(rtrim(substr('{thresholds} ', 1, {width} * {reached})), ' ')"
+    return (
+        "CREATE OR REPLACE FUNCTION search_tags(contract_type text, working_time text, "
+        "remote text, salary_year_max double precision) RETURNS text[] LANGUAGE sql "
+        f"IMMUTABLE PARALLEL SAFE AS $$ SELECT ARRAY[{values}] || "
+        f"coalesce({salary}, ARRAY[]::text[]) $$"
+    )

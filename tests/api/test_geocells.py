@@ -15,10 +15,13 @@ from aggregator.api.geocells import MAX_CELLS, MAX_TOKENS, covering
 from aggregator.devtools.pgserver import PostgresServer
 from aggregator.store.search_text import (
     GEO_CELL_DEGREES,
+    filter_tag,
+    filter_tags_pg_function,
     geo_cell,
     geo_cells_pg_function,
     geo_token,
     geo_tokens_sql,
+    salary_tag,
 )
 
 
@@ -130,3 +133,35 @@ def test_postgresql_indexes_the_cells_python_names(pg_server: PostgresServer) ->
     for (lat, lon), (cells,) in zip(points, rows, strict=True):
         assert cells == [geo_token(level, *geo_cell(lat, lon, level)) for level in levels]
     assert unknown is False
+
+
+def test_postgresql_indexes_the_filter_tags_the_search_asks_for(pg_server: PostgresServer) -> None:
+    """``search_tags`` (migration 0011) holds the tags :func:`filter_tag` names and every salary
+    threshold :func:`salary_tag` names at or below the amount, none above."""
+    offers = [
+        ("permanent", "full_time", "hybrid", 47000.0),
+        ("fixed_term", None, "remote", 45000.0),
+        ("internship", "part_time", None, 4999.99),
+        (None, None, None, None),
+        ("freelance", "full_time", "onsite", 1_000_000.0),
+    ]
+    engine = create_engine(pg_server.database_url("postgres"))
+    try:
+        with engine.connect() as conn, conn.begin():
+            conn.exec_driver_sql(filter_tags_pg_function())
+            held = [
+                set(conn.exec_driver_sql("SELECT search_tags(%s, %s, %s, %s)", o).scalar_one())
+                for o in offers
+            ]
+            conn.rollback()
+    finally:
+        engine.dispose()
+    for (contract, working, remote, salary), tags in zip(offers, held, strict=True):
+        values = {"contract_type": contract, "working_time": working, "remote": remote}
+        for column, value in values.items():
+            prefix = filter_tag(column, "")
+            named = {t for t in tags if t is not None and t.startswith(prefix)}
+            assert named == (set() if value is None else {filter_tag(column, value)})
+        for minimum in range(5000, 160_001, 5000):
+            tag = salary_tag(minimum)
+            assert (tag in tags) == (salary is not None and salary >= min(minimum, 150_000))

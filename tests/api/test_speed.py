@@ -136,16 +136,18 @@ def test_radius_search_with_a_full_window_counts_every_match(
     [
         ({"q": "python"}, True),
         ({"q": "développeur python"}, True),
-        ({"q": "python", "contract_type": ["permanent", "fixed_term"], "salary_min": 30000}, False),
+        ({"q": "python", "contract_type": ["permanent", "fixed_term"], "salary_min": 30000}, True),
+        ({"q": "développeur", "working_time": ["full_time"], "remote": ["onsite", "hybrid"]}, True),
+        ({"q": "python", "salary_min": 42000}, False),  # between two salary tags
         ({"q": "python", "source": ["welcometothejungle"]}, False),
     ],
 )
 def test_the_last_days_window_is_the_whole_stores_window(
     client: TestClient, monkeypatch: pytest.MonkeyPatch, params: dict[str, Any], from_days: bool
 ) -> None:
-    """PostgreSQL first looks for the window of a search without filters among the last
-    days' matches (``recent``): when they fill it, the pages are those of the whole store, and
-    they were served that way."""
+    """PostgreSQL first looks for the window among the last days' matches when every filter is
+    a tag of the GIN index (``recent``): when they fill it, the pages are those of the whole
+    store, and they were served that way."""
     monkeypatch.setattr(ranking, "RANK_WINDOW", 2)
     monkeypatch.setattr(search, "RANK_WINDOW", 2)
     monkeypatch.setattr(recent, "RECENT_SPANS", ())

@@ -1,4 +1,4 @@
-"""place cells and listing days in PostgreSQL's full-text index
+"""place cells, listing days and filter tags in PostgreSQL's full-text index
 
 A keyword within a radius ("infirmier" within 30 km of Lyon) on PostgreSQL built two bitmaps
 of every offer, one per index (the word's 45,000 matches from the GIN index, the 63,000 offers
@@ -13,11 +13,14 @@ on the few offers left. It replaces ``ix_offers_search_vector``: a multicolumn G
 condition on its first column alone as well.
 
 The index also holds each offer's listing day (``search_days(listed_at)``, days since
-1970-01-01 UTC), so a relevance window (the most recent matches) is first looked for among the
-last days' matches in the index, instead of walking the ``listed_at`` index and reading every
-offer row down to the 500th match (:mod:`aggregator.api.recent`).
+1970-01-01 UTC) and its filter tags (``search_tags(contract_type, working_time, remote,
+salary_year_max)``, SQLite's tags of migration 0009, for offers of any status), so a relevance
+window (the most recent matches) is first looked for among the last days' matches that hold
+the filters' tags, all intersected in the index, instead of walking the ``listed_at`` index and
+reading every offer row down to the 500th match (:mod:`aggregator.api.recent`). The functions
+are immutable and inlinable (not strict).
 
-SQLite: nothing (its cells are FTS5 tokens since 0008).
+SQLite: nothing (its cells and tags are FTS5 tokens since 0008 and 0009).
 
 Revision ID: 0011
 Revises: 0010
@@ -30,7 +33,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from aggregator.store.search_text import geo_cells_pg_function
+from aggregator.store.search_text import filter_tags_pg_function, geo_cells_pg_function
 
 # not strict, so the planner inlines it where it tests rows (a walk of the listed_at index)
 LISTING_DAYS = """CREATE OR REPLACE FUNCTION search_days(at timestamptz) RETURNS integer[]
@@ -49,10 +52,12 @@ def upgrade() -> None:
         return
     op.execute(geo_cells_pg_function())
     op.execute(LISTING_DAYS)
+    op.execute(filter_tags_pg_function())
     op.execute("SET LOCAL maintenance_work_mem = '512MB'")  # one pass over a large table
     op.execute(
         "CREATE INDEX ix_offers_search ON offers USING gin "
-        "(search_vector, search_cells(latitude, longitude), search_days(listed_at))"
+        "(search_vector, search_cells(latitude, longitude), search_days(listed_at), "
+        "search_tags(contract_type, working_time, remote, salary_year_max))"
     )
     op.execute("DROP INDEX IF EXISTS ix_offers_search_vector")
 
@@ -64,3 +69,4 @@ def downgrade() -> None:
     op.execute("DROP INDEX IF EXISTS ix_offers_search")
     op.execute("DROP FUNCTION IF EXISTS search_cells(double precision, double precision)")
     op.execute("DROP FUNCTION IF EXISTS search_days(timestamptz)")
+    op.execute("DROP FUNCTION IF EXISTS search_tags(text, text, text, double precision)")
