@@ -95,10 +95,10 @@ def _ranked_statement(
     recent: bool = False,
 ) -> Select[Any]:
     """The one statement of a relevance page, per shape (``edge``: None, "rowid" or "listed";
-    ``recent``: among the offers listed on the days bound as ``r_days``)."""
+    ``recent``: among the offers listed on the days bound as ``r_days``, every filter but the
+    status a tag, :func:`aggregator.api.recent.recent_offers`)."""
     match = match_sql(match_shape)
     counted = [func.count().over().label("matches")] if count_all else []
-    conditions = where_clauses(where_shape, dialect)
     offer_id: ColumnElement[Any]
     recency: ColumnElement[Any]
     if recent and match.ranked_query is not None:
@@ -117,7 +117,7 @@ def _ranked_statement(
                 *counted,
             )
             .select_from(match.source)
-            .where(match.condition, *conditions)
+            .where(match.condition, *where_clauses(where_shape, dialect))
         )
     if edge is not None:
         query = query.where(_edge_condition(match, edge == "rowid"))

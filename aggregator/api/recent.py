@@ -4,9 +4,11 @@ A relevance page ranks the :data:`aggregator.api.ranking.RANK_WINDOW` most recen
 common word's were found by walking the ``listed_at`` index down from the newest offer and
 testing each offer row for the words (5,000 to 11,000 rows read for a word in 4 to 9 % of a
 million offers); a rarer one's by collecting every match from the GIN index and sorting them.
-The GIN index ``ix_offers_search`` also holds each offer's listing day (``search_days``,
-migration 0011), so "the words, listed on one of these days" is one intersection inside the
-index: the last days' matches, a few hundred to a few thousand, without reading the others.
+The GIN index ``ix_offers_search`` also holds each offer's listing day (``search_days``) and
+filter tags (``search_tags``: contract type, working time, remote, salary thresholds; migration
+0011), so "the words, listed on one of these days, with these tags" is one intersection inside
+the index: the last days' matches, a few hundred to a few thousand, without reading the others.
+Searches with a filter that is not a tag keep the whole store's plans (:func:`tag_filters`).
 
 When those days hold at least a full window of matches, the window is exactly the one the
 whole store gives: every match outside them was listed on an earlier day, so older than each
