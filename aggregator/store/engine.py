@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from aggregator.errors import DatabaseUnavailable
 
-
 # SQLite's page cache per connection (its default is 2 MiB): a store of a million postings is
 # gigabytes, and a write batch reads its blocks, clusters and postings at random across it
 SQLITE_CACHE_KIB = 65_536
