@@ -245,6 +245,7 @@ def increment(url: str, size: int, profile: str | None = None) -> dict[str, Any]
         "increment_s": round(inc_wall, 2),
         "increment_cpu_s": round(inc_cpu + worker_cpu, 2),
         "increment_worker_cpu_s": round(worker_cpu, 2),
+        "increment_keys_ahead": loader_matcher.keys_ahead_used,  # keys the worker made
         "increment_ms_per_posting": round(1000 * inc_wall / max(len(extra), 1), 3),
         "increment_cpu_stages_s": {k: round(v, 2) for k, v in sorted(stages.items())},
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,

@@ -221,13 +221,12 @@ class SqlCandidateSource:
             if cid not in states:
                 unread.append(cid)
             elif (state := states[cid]) is not None and not state.reps_loaded:
+                state.reps_loaded = True  # read below
                 reps_only.append(cid)
         if not unread and not reps_only:
             return
         for cid in unread:
             states[cid] = None
-        for cid in reps_only:
-            states[cid].reps_loaded = True  # type: ignore[union-attr]
         fresh = set(unread)
         unknown: dict[int, bool] = {}  # posting id -> whether its stored keys are current
         date, cache = self._date, self.cache
