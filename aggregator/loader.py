@@ -7,7 +7,8 @@ Valid postings are stored in batches, each batch atomic.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -147,26 +148,12 @@ def load_file(
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
     report = LoadReport()
-    parsed_any = False
+    parsed = _Parsed()
     with stream, bulk_collection():
         _check_is_json_lines(path, stream.peek(64)[:64] if hasattr(stream, "peek") else b"")
-        batch: list[Posting] = []
-        for number, raw in _lines(stream):
-            report.lines = number
-            try:
-                batch.append(parse_line(raw, source=source))
-                parsed_any = True
-            except LineError as exc:
-                parsed_any = parsed_any or exc.readable
-                report.rejections.append(Rejection(number, str(exc)))
-            if len(batch) >= batch_size:
-                _store_batch(store, batch, report, matcher)
-                batch = []
-                if on_batch:
-                    on_batch(report)
-        if batch:
-            _store_batch(store, batch, report, matcher)
-    if report.rejections and not parsed_any:
+        batches = _parsed_batches(stream, source, batch_size, report, parsed)
+        store_batches(store, batches, report, matcher, on_batch)
+    if report.rejections and not parsed.any:
         raise UserError(
             f"{path} is not JSON Lines: {report.rejections[0].reason} on line "
             f"{report.rejections[0].line}"
@@ -174,9 +161,65 @@ def load_file(
     return report
 
 
-def _store_batch(
-    store: Store, batch: list[Posting], report: LoadReport, matcher: Matcher | None
+@dataclass(slots=True)
+class _Parsed:
+    any: bool = False  # a line was JSON (whether or not it was a valid posting)
+
+
+def _parsed_batches(
+    stream: BinaryIO, source: str | None, size: int, report: LoadReport, parsed: _Parsed
+) -> Iterator[list[Posting]]:
+    """Valid postings of the file in batches of ``size``; bad lines go to the report."""
+    batch: list[Posting] = []
+    for number, raw in _lines(stream):
+        report.lines = number
+        try:
+            batch.append(parse_line(raw, source=source))
+            parsed.any = True
+        except LineError as exc:
+            parsed.any = parsed.any or exc.readable
+            report.rejections.append(Rejection(number, str(exc)))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def store_batches(
+    store: Store,
+    batches: Iterable[list[Posting]],
+    report: LoadReport,
+    matcher: Matcher | None,
+    on_batch: Callable[[LoadReport], None] | None = None,
+    *,
+    now: datetime | None = None,
+    timings: MutableMapping[str, float] | None = None,
 ) -> None:
-    with store.engine.begin() as conn:
-        result = store_postings(conn, batch, datetime.now(UTC), matcher=matcher)
-    report.result.add(result)
+    """Store batches in order, each in its own transaction, reading one batch ahead.
+
+    The matcher is shown each batch before the one before it is stored
+    (:meth:`aggregator.pipeline.Matcher.prepare`), so on two cores or more it computes that
+    batch's dedupe keys meanwhile; it is closed at the end, whatever happens. ``now``: the
+    time to store at (default: the clock, per batch); ``timings``: see
+    :func:`aggregator.pipeline.store_postings`.
+    """
+    ahead = matcher is not None and (os.cpu_count() or 1) >= 2
+    coming = iter(batches)
+    current = next(coming, None)
+    try:
+        while current is not None:
+            following = next(coming, None)
+            if ahead and following is not None:
+                assert matcher is not None
+                matcher.prepare(following)
+            with store.engine.begin() as conn:
+                stamp = now or datetime.now(UTC)
+                result = store_postings(conn, current, stamp, matcher=matcher, timings=timings)
+            report.result.add(result)
+            if on_batch and following is not None:
+                on_batch(report)
+            current = following
+    finally:
+        if matcher is not None:
+            matcher.close()

@@ -37,6 +37,14 @@ class Matcher(Protocol):
         """Refresh what dedupe keeps of postings whose content changed or that reopened."""
         ...
 
+    def prepare(self, postings: Sequence[Posting]) -> None:
+        """Postings a coming batch will store: work on them may start now (or not at all)."""
+        ...
+
+    def close(self) -> None:
+        """Release what :meth:`prepare` started."""
+        ...
+
 
 @contextmanager
 def _stage(timings: MutableMapping[str, float] | None, name: str) -> Iterator[None]:

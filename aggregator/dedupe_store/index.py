@@ -118,6 +118,7 @@ class SqlBlockIndex:
         self._dropped: set[str] = set()
         self._unread_drops: set[tuple[int, str]] = set()  # evicted rows of blocks not read
         self._flags: dict[str, bool] = {}  # cluster -> evicted, to write back
+        self._weights: dict[tuple[str, ...], dict[int, int]] = {}  # see :meth:`_weighted`
 
     def hashes(self, blocks: Iterable[str]) -> list[int]:
         """Block keys as 64-bit hashes (memoized for the transaction), duplicates dropped."""
@@ -202,17 +203,15 @@ class SqlBlockIndex:
 
     def candidates(self, blocks: Sequence[str], limit: int) -> list[str]:
         """Clusters sharing the most (weighted) blocks, then the most recently registered."""
-        weights: dict[int, int] = {}
-        for name in dict.fromkeys(blocks):
-            (h,) = self.hashes((name,))
-            weights.setdefault(h, block_weight(name))
+        weights = self._weighted(blocks)
         if not weights or limit <= 0:
             return []
         self.load(weights)
+        rows, cap = self._rows, self.cap
         votes: Counter[str] = Counter()
         for h, weight in weights.items():
-            entries = self._rows[h]
-            if len(entries) > self.cap:
+            entries = rows[h]
+            if len(entries) > cap:
                 self._prune(h, entries)
             if weight == 1:
                 votes.update(entries.keys())  # counted in C
@@ -220,6 +219,23 @@ class SqlBlockIndex:
                 for cluster_id in entries:
                     votes[cluster_id] += weight
         return top_ranked(votes, self._recency, limit)
+
+    def _weighted(self, blocks: Sequence[str]) -> dict[int, int]:
+        """Block hash -> votes, memoized per block list: a batch asks for each posting's
+        candidates twice (to prefetch them, then to assign it)."""
+        key = tuple(blocks)
+        weights = self._weights.get(key)
+        if weights is None:
+            memo = self._hashes
+            weights = {}
+            for name in blocks:
+                h = memo.get(name)
+                if h is None:
+                    h = memo[name] = block_hash(name)
+                if h not in weights:
+                    weights[h] = block_weight(name)
+            self._weights[key] = weights
+        return weights
 
     def _prune(self, h: int, entries: dict[str, list[int]]) -> None:
         """Keep the ``cap`` most recently registered clusters of a block."""

@@ -13,11 +13,13 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
 
+from aggregator.dedupe_store.ahead import KeysAhead
 from aggregator.dedupe_store.index import KeptBlocks
 from aggregator.dedupe_store.keycache import KeysCache
 from aggregator.dedupe_store.rows import posting_rows, to_record
 from aggregator.dedupe_store.source import SqlCandidateSource
 from aggregator.dedupe_store.tables import dedupe_members
+from aggregator.schema import Posting
 from aggregator.store.models import OfferPosting
 from aggregator.store.offers import Link, offer_id_for
 from dedupe.blocking import block_keys
@@ -48,6 +50,8 @@ class DedupeMatcher:
         self.block_cap = block_cap
         self.cache = KeysCache()
         self.kept = KeptBlocks()  # block rows of the last transaction, for the next one
+        self.ahead: KeysAhead | None = None  # keys of the coming batch (see :meth:`prepare`)
+        self.keys_ahead_used = 0  # keys the engine took from the worker instead of computing
 
     def deduper(self, conn: Connection) -> tuple[Deduper, SqlCandidateSource]:
         """An engine over the store, for one transaction (flush the source before commit)."""
@@ -61,6 +65,19 @@ class DedupeMatcher:
             max_representatives=self.max_representatives,
         )
         return engine, source
+
+    def prepare(self, postings: Sequence[Posting]) -> None:
+        """Postings a coming batch will store: their keys are computed in a worker process
+        meanwhile (:mod:`aggregator.dedupe_store.ahead`); call :meth:`close` at the end."""
+        if self.ahead is None:
+            self.ahead = KeysAhead()
+        self.ahead.submit(postings)
+
+    def close(self) -> None:
+        """End the keys worker :meth:`prepare` started, if any."""
+        if self.ahead is not None:
+            self.ahead.close()
+            self.ahead = None
 
     def match(self, conn: Connection, posting_ids: Sequence[int]) -> dict[int, Link]:
         """Assign new postings to clusters; links for those that joined an existing one."""
@@ -88,7 +105,11 @@ class DedupeMatcher:
         ``keys`` (record key -> Keys) are ones already computed, e.g. by
         :mod:`dedupe.parallel_keys`; the records' missing keys are computed here.
         """
-        given = keys or {}
+        given = dict(keys or {})
+        if self.ahead is not None:
+            taken = self.ahead.take(records)
+            self.keys_ahead_used += len(taken)
+            given.update(taken)
         # once: for blocks and for the engine
         keys = {r.key: given.get(r.key) or compute_keys(r) for r in records}
         source.prefetch([(r, block_keys(r, keys[r.key])) for r in records], self.max_candidates)

@@ -7,10 +7,10 @@ of one. Only for columns whose driver values need no conversion (no dates, no en
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import ColumnElement, Connection
 
 CHUNK = 900  # under SQLite's oldest variable limit (999), few round trips on PostgreSQL
 
@@ -30,6 +30,18 @@ def fetch_in(
             yield from cursor.fetchall()
     finally:
         cursor.close()
+
+
+def driver_value_reader(conn: Connection, column: ColumnElement[Any]) -> Callable[[Any], Any]:
+    """What SQLAlchemy does to ``column``'s driver values on this connection, for the few
+    columns of a bulk read that need it (a date is text on SQLite); identity if nothing."""
+    dialect = conn.dialect
+    process = column.type.dialect_impl(dialect).result_processor(dialect, None)
+    return process if process is not None else _same
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def execute_many(conn: Connection, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:

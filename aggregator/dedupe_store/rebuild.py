@@ -31,7 +31,6 @@ from aggregator.dedupe_store.tables import (
     dedupe_members,
     dedupe_state,
 )
-from aggregator.snapshots.history import record_offer_versions
 from aggregator.store.models import OfferPosting, OfferRow
 from aggregator.store.offers import Link, found_offers, link_postings, offer_id_for, refresh_offers
 from dedupe.keys import Keys
@@ -186,8 +185,7 @@ def _relink(
         if pid in current:
             stale.add(current[pid])
     link_postings(conn, changes, now)
-    refresh_offers(conn, stale, now)
-    record_offer_versions(conn, stale, now)
+    refresh_offers(conn, stale, now)  # records their history
     report.created = len(to_found)
     report.relinked = len(changes) + sum(1 for pid in to_found if pid in current)
     report.offers_after = len(set(target.values()))

@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
 
 from aggregator.dedupe_store.codec import decode_keys, encode_keys, pack_blocks, unpack_blocks
 from aggregator.dedupe_store.expiry import StoreExpiry
 from aggregator.dedupe_store.index import SET_STATE, WRITER, KeptBlocks, SqlBlockIndex
 from aggregator.dedupe_store.keycache import KeysCache
+from aggregator.dedupe_store.rawsql import driver_value_reader, fetch_in
 from aggregator.dedupe_store.rows import (
     RECORD_COLUMNS,
     posting_rows,
@@ -32,7 +33,7 @@ from aggregator.dedupe_store.rows import (
     split_key,
     to_record,
 )
-from aggregator.dedupe_store.tables import dedupe_clusters, dedupe_members, dedupe_state
+from aggregator.dedupe_store.tables import dedupe_members, dedupe_state
 from dedupe.cluster import ClusterView, Representative, cluster_id_for
 from dedupe.expiry import board_id_blocks
 from dedupe.keys import Keys, compute_keys
@@ -41,34 +42,16 @@ from dedupe.records import DedupeRecord
 _LOCK_KEY = 7_301_006  # PostgreSQL advisory lock serializing dedupe writers
 _CHUNK = 500
 members = dedupe_members.c
-_clusters_in = members.cluster_id.in_(bindparam("clusters", expanding=True))
-_STATES = (
-    select(
-        members.cluster_id,
-        func.count(),
-        func.count(postings.c.closed_at),
-        func.max(postings.c.closed_at),
-    )
-    .join(postings, postings.c.id == members.posting_id)
-    .where(_clusters_in)
-    .group_by(members.cluster_id)
+# raw reads (:mod:`rawsql`): a batch reads the members of thousands of candidate clusters
+_STATE_ROWS = (
+    "SELECT m.cluster_id, count(*), count(p.closed_at), max(p.closed_at) FROM dedupe_members m"
+    " JOIN postings p ON p.id = m.posting_id WHERE m.cluster_id IN ({in}) GROUP BY m.cluster_id"
 )
-_REPS = (
-    select(
-        members.posting_id,
-        members.cluster_id,
-        members.rep_seq,
-        members.content_hash.label("keys_hash"),
-        postings.c.content_hash,
-        postings.c.closed_at,
-    )
-    .join(postings, postings.c.id == members.posting_id)
-    .where(_clusters_in, members.rep_seq.is_not(None))
+_MEMBER_ROWS = (
+    "SELECT m.cluster_id, m.posting_id, m.rep_seq, m.content_hash, p.content_hash, p.closed_at"
+    " FROM dedupe_members m JOIN postings p ON p.id = m.posting_id WHERE m.cluster_id IN ({in})"
 )
-_EVICTED = select(dedupe_clusters.c.cluster_id).where(
-    dedupe_clusters.c.cluster_id.in_(bindparam("clusters", expanding=True)),
-    dedupe_clusters.c.evicted.is_(True),
-)
+_EVICTED = "SELECT cluster_id FROM dedupe_clusters WHERE evicted AND cluster_id IN ({in})"
 _CACHED_KEYS = select(members.posting_id, members.cached_keys).where(
     members.posting_id.in_(bindparam("ids", expanding=True))
 )
@@ -139,6 +122,7 @@ class SqlCandidateSource:
         self._states: dict[str, ClusterState | None] = {}  # None: no such cluster
         self._reps: dict[int, Representative] = {}  # representatives of loaded states
         self._pending: dict[int, dict[str, Any]] = {}  # member rows to insert at flush
+        self._date = driver_value_reader(conn, postings.c.closed_at)  # of raw reads
         stored: dict[str, str] = {
             name: value
             for name, value in conn.execute(select(dedupe_state.c.name, dedupe_state.c.value))
@@ -219,42 +203,60 @@ class SqlCandidateSource:
         """Member counts, last close and eviction of clusters (None: no such cluster)."""
         wanted = list(dict.fromkeys(cluster_ids))
         missing = [cid for cid in wanted if cid not in self._states]
-        for cid in missing:
-            self._states[cid] = None
-        for start in range(0, len(missing), _CHUNK):
-            chunk = {"clusters": missing[start : start + _CHUNK]}
-            for cid, count, closed, last in self.conn.execute(_STATES, chunk):
-                self._states[cid] = ClusterState(count, count - closed, last)
-            for (cid,) in self.conn.execute(_EVICTED, chunk):
-                state = self._states[cid]
-                if state is not None:
-                    state.evicted = True
+        if missing:
+            for cid in missing:
+                self._states[cid] = None
+            for cid, count, closed, last in fetch_in(self.conn, _STATE_ROWS, missing):
+                self._states[cid] = ClusterState(count, count - closed, self._date(last))
+            self._flag_evicted(missing)
         return {cid: self._states[cid] for cid in wanted}
 
     def _ensure(self, cluster_ids: Sequence[str]) -> None:
-        """Load the states and representatives of clusters not loaded yet."""
-        states = self.states(cluster_ids)
-        missing = [cid for cid, s in states.items() if s is not None and not s.reps_loaded]
-        if not missing:
+        """Load the states and representatives of clusters not loaded yet: one read of their
+        members gives both (counts, last close and representatives)."""
+        states = self._states
+        unread: list[str] = []
+        reps_only: list[str] = []  # states read alone (by expiry), representatives not yet
+        for cid in dict.fromkeys(cluster_ids):
+            if cid not in states:
+                unread.append(cid)
+            elif (state := states[cid]) is not None and not state.reps_loaded:
+                state.reps_loaded = True  # read below
+                reps_only.append(cid)
+        if not unread and not reps_only:
             return
+        for cid in unread:
+            states[cid] = None
+        fresh = set(unread)
         unknown: dict[int, bool] = {}  # posting id -> whether its stored keys are current
-        for start in range(0, len(missing), _CHUNK):
-            chunk = {"clusters": missing[start : start + _CHUNK]}
-            for cid in chunk["clusters"]:
-                state = self._states[cid]
-                assert state is not None
-                state.reps_loaded = True
-            for row in self.conn.execute(_REPS, chunk):
-                state = self._states[row.cluster_id]
-                assert state is not None
-                state.reps.append((row.rep_seq, row.posting_id))
-                rep = self.cache.get(row.posting_id, row.content_hash, row.closed_at)
-                if rep is not None:
-                    self._reps[row.posting_id] = rep
-                else:
-                    unknown[row.posting_id] = row.keys_hash == row.content_hash
+        date, cache = self._date, self.cache
+        for cid, posting_id, rep_seq, keys_hash, content_hash, raw_closed in fetch_in(
+            self.conn, _MEMBER_ROWS, unread + reps_only
+        ):
+            state = states[cid]
+            if state is None:
+                state = states[cid] = ClusterState(reps_loaded=True)
+            closed_at = date(raw_closed)
+            if cid in fresh:
+                state.join(closed_at)
+            if rep_seq is None:
+                continue
+            state.reps.append((rep_seq, posting_id))
+            rep = cache.get(posting_id, content_hash, closed_at)
+            if rep is not None:
+                self._reps[posting_id] = rep
+            else:
+                unknown[posting_id] = keys_hash == content_hash
+        self._flag_evicted(unread)
         if unknown:
             self._reps.update(self._load(unknown))
+
+    def _flag_evicted(self, cluster_ids: list[str]) -> None:
+        """Mark the loaded states of clusters past rejoining (out of the blocks)."""
+        for (cid,) in fetch_in(self.conn, _EVICTED, cluster_ids):
+            state = self._states[cid]
+            if state is not None:
+                state.evicted = True
 
     def _load(self, wanted: dict[int, bool]) -> dict[int, Representative]:
         """Representatives not in the process cache: with their stored keys where current
