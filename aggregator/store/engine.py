@@ -12,10 +12,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from aggregator.errors import DatabaseUnavailable
 
-# SQLite's page cache per connection (its default is 2 MiB): a store of a million postings is
-# gigabytes, and a write batch reads its blocks, clusters and postings at random across it
-SQLITE_CACHE_KIB = 65_536
-
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -23,7 +19,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.close()
 
 
