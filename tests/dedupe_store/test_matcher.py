@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import Connection, func, select, update
 
+from aggregator.dedupe_store import rebuild as rebuild_module
 from aggregator.dedupe_store.matcher import DedupeMatcher, sync_members
 from aggregator.dedupe_store.rebuild import rebuild
 from aggregator.dedupe_store.source import SqlCandidateSource
@@ -66,6 +68,18 @@ def test_incremental_in_publication_order_equals_memory_and_rebuild(
 def test_rebuild_reaches_the_one_batch_clusters_from_any_arrival_order(
     store: Store, market: Market
 ) -> None:
+    _rebuild_from_any_arrival_order(store, market)
+
+
+def test_rebuild_founds_offers_a_chunk_at_a_time_with_the_same_result(
+    store: Store, market: Market, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rebuild_module, "FOUND_CHUNK", 7)  # many chunks on a small market
+    _rebuild_from_any_arrival_order(store, market)
+
+
+def _rebuild_from_any_arrival_order(store: Store, market: Market) -> None:
+    """Rebuild a store filled by source order: the one-batch clusters, offer ids kept."""
     postings = _sample(store, market[0])
     by_source = sorted(postings, key=lambda p: (p.source, p.source_offer_id), reverse=True)
     store_in_batches(store, by_source, DedupeMatcher(), size=400)
