@@ -198,9 +198,10 @@ def store_batches(
 ) -> None:
     """Store batches in order, each in its own transaction, reading one batch ahead.
 
-    The matcher is shown each batch before the one before it is stored
+    Before a batch is stored, the matcher is shown the batch after it
     (:meth:`aggregator.pipeline.Matcher.prepare`), so on two cores or more it computes that
-    batch's dedupe keys meanwhile; it is closed at the end, whatever happens. ``now``: the
+    batch's dedupe keys meanwhile; it is closed at the end, whatever happens. ``on_batch``
+    is called after each batch but the last. ``now``: the
     time to store at (default: the clock, per batch); ``timings``: see
     :func:`aggregator.pipeline.store_postings`.
     """
