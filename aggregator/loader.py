@@ -7,7 +7,6 @@ Valid postings are stored in batches, each batch atomic.
 from __future__ import annotations
 
 import gc
-import os
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from aggregator.pipeline import Matcher, store_postings
 from aggregator.schema import Posting
 from aggregator.store.database import Store
 from aggregator.store.postings import UpsertResult
+from dedupe.parallel_keys import usable_cores
 
 MAX_LINE_BYTES = 2 * 1024 * 1024
 BATCH_SIZE = 2000
@@ -205,15 +205,14 @@ def store_batches(
     time to store at (default: the clock, per batch); ``timings``: see
     :func:`aggregator.pipeline.store_postings`.
     """
-    ahead = matcher is not None and (os.cpu_count() or 1) >= 2
+    ahead = matcher if usable_cores() >= 2 else None
     coming = iter(batches)
     current = next(coming, None)
     try:
         while current is not None:
             following = next(coming, None)
-            if ahead and following is not None:
-                assert matcher is not None
-                matcher.prepare(following)
+            if ahead is not None and following is not None:
+                ahead.prepare(following)
             with store.engine.begin() as conn:
                 stamp = now or datetime.now(UTC)
                 result = store_postings(conn, current, stamp, matcher=matcher, timings=timings)

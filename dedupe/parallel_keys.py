@@ -61,6 +61,11 @@ _keys_fields = attrgetter(*_KEY_NAMES)
 _PLACE, _PRINT, _SALARY = (_KEY_NAMES.index(n) for n in ("place", "description", "salary"))
 
 
+def usable_cores() -> int:
+    """Cores this process may run on: on one, a worker would only add its transfer."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 class KeysWorkerError(RuntimeError):
     """The keys worker raised, died, or could not be reached."""
 

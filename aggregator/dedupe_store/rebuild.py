@@ -10,7 +10,6 @@ the caller's transaction: interrupted, it leaves the store as it was.
 from __future__ import annotations
 
 import math
-import os
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Generator, Mapping
@@ -34,7 +33,7 @@ from aggregator.dedupe_store.tables import (
 from aggregator.store.models import OfferPosting, OfferRow
 from aggregator.store.offers import Link, found_offers, link_postings, offer_id_for, refresh_offers
 from dedupe.keys import Keys
-from dedupe.parallel_keys import pipelined
+from dedupe.parallel_keys import pipelined, usable_cores
 from dedupe.records import DedupeRecord
 
 _links = cast(Table, OfferPosting.__table__)
@@ -89,15 +88,10 @@ def _keyed_batches(
     reads the next batch and has its keys computed while the caller assigns this one)."""
     chunks = (ordered[start : start + size] for start in range(0, len(ordered), size))
     read = (_read(conn, [pid for pid, _, _ in chunk]) for chunk in chunks)
-    if len(ordered) < worker_from or len(ordered) <= size or _cores() < 2:
+    if len(ordered) < worker_from or len(ordered) <= size or usable_cores() < 2:
         yield from ((batch, None) for batch in read)
         return
     yield from pipelined(read, lambda batch: batch[1])
-
-
-def _cores() -> int:
-    """Cores this process may run on: on one, a worker would only add its transfer."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _read(conn: Connection, ids: list[int]) -> Batch:
