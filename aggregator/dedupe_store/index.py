@@ -122,14 +122,14 @@ class SqlBlockIndex:
 
     def hashes(self, blocks: Iterable[str]) -> list[int]:
         """Block keys as 64-bit hashes (memoized for the transaction), duplicates dropped."""
-        memo = self._hashes
-        out: dict[int, None] = {}
-        for name in blocks:
-            h = memo.get(name)
-            if h is None:
-                h = memo[name] = block_hash(name)
-            out[h] = None
-        return list(out)
+        return list(dict.fromkeys(map(self._hash, blocks)))
+
+    def _hash(self, name: str) -> int:
+        """A block key's 64-bit hash, memoized (kept with the working set)."""
+        h = self._hashes.get(name)
+        if h is None:
+            h = self._hashes[name] = block_hash(name)
+        return h
 
     def load(self, hashes: Iterable[int]) -> None:
         """Read the rows of blocks not read yet (all their clusters, with recency)."""
@@ -226,12 +226,9 @@ class SqlBlockIndex:
         key = tuple(blocks)
         weights = self._weights.get(key)
         if weights is None:
-            memo = self._hashes
             weights = {}
             for name in blocks:
-                h = memo.get(name)
-                if h is None:
-                    h = memo[name] = block_hash(name)
+                h = self._hash(name)
                 if h not in weights:
                     weights[h] = block_weight(name)
             self._weights[key] = weights
