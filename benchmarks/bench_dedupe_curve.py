@@ -21,7 +21,6 @@ assigned inline (a small load spawns no worker).
 from __future__ import annotations
 
 import os
-import resource
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -31,7 +30,7 @@ from typing import Any
 import orjson
 
 from benchmarks.bench_dedupe import _cache, _env_list, records_of
-from benchmarks.child import run_module
+from benchmarks.child import children_cpu, children_peak_mb, peak_mb, run_module
 from dedupe.engine import Deduper
 from dedupe.keys import Keys
 from dedupe.market_data import normalized_market
@@ -58,21 +57,6 @@ def _batches(stream: Iterator[DedupeRecord], size: int) -> Iterator[list[DedupeR
         batch = [next(stream) for _ in range(min(STEP, left))]
         left -= len(batch)
         yield batch
-
-
-def _peak_mb() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _children_peak_mb() -> int:
-    """Peak RSS of the finished keys worker: the largest child's (an upper bound if the market
-    was normalized in worker processes first)."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
 
 
 class _Timed:
@@ -114,16 +98,16 @@ def measure(size: int, increment: int) -> list[dict[str, Any]]:
         "caps": f"{cap}/{limit}",
         "expire": expire,
         "keys": "worker" if worker else "inline",
-        "start_rss_mb": _peak_mb(),
+        "start_rss_mb": peak_mb(),
     }
     batches = _Timed(_batches(stream, size))
-    w, c, children = time.perf_counter(), time.process_time(), _children_cpu()
+    w, c, children = time.perf_counter(), time.process_time(), children_cpu()
     waits = Waits()
     for batch, keys in _keyed(batches, worker, waits):
         deduper.add(batch, keys)
     wall = time.perf_counter() - w - batches.wall
     main_cpu = time.process_time() - c - batches.cpu
-    worker_cpu, worker_mb = _children_cpu() - children, _children_peak_mb()
+    worker_cpu, worker_mb = children_cpu() - children, children_peak_mb()
     cpu = main_cpu + worker_cpu
     rows = [
         {
@@ -137,8 +121,8 @@ def measure(size: int, increment: int) -> list[dict[str, Any]]:
             "ms_per_posting": round(1000 * wall / size, 3),
             "cpu_ms_per_posting": round(1000 * cpu / size, 3),
             "clusters": len(deduper.clusters()),
-            "peak_rss_mb": _peak_mb() + worker_mb,
-            "main_peak_rss_mb": _peak_mb(),
+            "peak_rss_mb": peak_mb() + worker_mb,
+            "main_peak_rss_mb": peak_mb(),
             "worker_peak_rss_mb": worker_mb,
             **base,
         }
@@ -154,7 +138,7 @@ def measure(size: int, increment: int) -> list[dict[str, Any]]:
                 "increment": increment,
                 "seconds": round(time.perf_counter() - w, 2),
                 "cpu_seconds": round(time.process_time() - c, 2),
-                "peak_rss_mb": _peak_mb() + worker_mb,
+                "peak_rss_mb": peak_mb() + worker_mb,
                 **base,
             }
         )

@@ -41,7 +41,6 @@ from __future__ import annotations
 import cProfile
 import hashlib
 import os
-import resource
 import shutil
 import sqlite3
 import statistics
@@ -66,6 +65,7 @@ from aggregator.schema import Posting
 from aggregator.store.database import open_store
 from aggregator.store.models import PostingRow, table_of
 from aggregator.store.postings import content_hash, ensure_sources, posting_values
+from benchmarks.child import children_cpu, children_peak_mb, peak_mb
 from dedupe.market_data import normalized_market
 from dedupe.seasons import POSTING_LIFE, SEASON_SHIFT
 
@@ -190,11 +190,11 @@ def build(url: str, size: int) -> dict[str, Any]:
     del base
     store = open_store(url)
     cpu, wall = _clock()
-    worker_cpu = _children_cpu()
+    worker_cpu = children_cpu()
     with store.engine.begin() as conn:
         report = rebuild(conn, NOW, matcher=DedupeMatcher(), batch_size=5000)
     rebuild_cpu, rebuild_wall = time.process_time() - cpu, time.perf_counter() - wall
-    worker_cpu = _children_cpu() - worker_cpu  # the keys worker (dedupe.parallel_keys)
+    worker_cpu = children_cpu() - worker_cpu  # the keys worker (dedupe.parallel_keys)
     store.close()
     rebuild_cpu += worker_cpu
     return {
@@ -207,16 +207,8 @@ def build(url: str, size: int) -> dict[str, Any]:
         "rebuild_ms_per_posting": round(1000 * rebuild_wall / size, 3),
         "rebuild_cpu_ms_per_posting": round(1000 * rebuild_cpu / size, 3),
         # both processes' peaks (the worker's is the largest child's)
-        "rebuild_peak_rss_mb": sum(
-            resource.getrusage(who).ru_maxrss // 1024
-            for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-        ),
+        "rebuild_peak_rss_mb": peak_mb() + children_peak_mb(),
     }
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def increment(url: str, size: int, profile: str | None = None) -> dict[str, Any]:
@@ -227,7 +219,7 @@ def increment(url: str, size: int, profile: str | None = None) -> dict[str, Any]
     stages: dict[str, float] = {}
     profiler = cProfile.Profile() if profile else None
     cpu, wall = _clock()
-    worker_cpu = _children_cpu()
+    worker_cpu = children_cpu()
     if profiler is not None:
         profiler.enable()
     batches = [extra[start : start + BATCH] for start in range(0, len(extra), BATCH)]
@@ -236,7 +228,7 @@ def increment(url: str, size: int, profile: str | None = None) -> dict[str, Any]
     if profiler is not None:
         profiler.disable()
     inc_cpu, inc_wall = time.process_time() - cpu, time.perf_counter() - wall
-    worker_cpu = _children_cpu() - worker_cpu  # the keys worker, ended with the load
+    worker_cpu = children_cpu() - worker_cpu  # the keys worker, ended with the load
     if profiler is not None and profile:
         profiler.dump_stats(profile)
     store.close()
@@ -248,7 +240,7 @@ def increment(url: str, size: int, profile: str | None = None) -> dict[str, Any]
         "increment_keys_ahead": loader_matcher.keys_ahead_used,  # keys the worker made
         "increment_ms_per_posting": round(1000 * inc_wall / max(len(extra), 1), 3),
         "increment_cpu_stages_s": {k: round(v, 2) for k, v in sorted(stages.items())},
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "peak_rss_mb": peak_mb(),
     }
 
 

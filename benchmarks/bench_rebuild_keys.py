@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import resource
 import shutil
 import statistics
 import sys
@@ -33,7 +32,7 @@ from aggregator.dedupe_store.tables import dedupe_members
 from aggregator.store.database import open_store
 from aggregator.store.models import OfferPosting
 from benchmarks.bench_dedupe_store import NOW, _store_cache
-from benchmarks.child import run_module
+from benchmarks.child import children_cpu, children_peak_mb, peak_mb, run_module
 
 MODES = ("worker", "inline")
 
@@ -66,9 +65,8 @@ def measure(mode: str, path: str) -> dict[str, Any]:
         report = rebuild(conn, NOW, batch_size=batch, worker_from=worker_from)
     wall, main_cpu = time.perf_counter() - wall, time.process_time() - cpu
     store.close()
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    worker_cpu = children.ru_utime + children.ru_stime
-    main_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    worker_cpu, worker_mb = children_cpu(), children_peak_mb()
+    main_mb = peak_mb()
     return {
         "bench": "rebuild_keys",
         "keys": mode,
@@ -79,8 +77,8 @@ def measure(mode: str, path: str) -> dict[str, Any]:
         "cpu_seconds": round(main_cpu + worker_cpu, 1),
         "main_cpu_seconds": round(main_cpu, 1),
         "worker_cpu_seconds": round(worker_cpu, 1),
-        "peak_rss_mb": main_mb + children.ru_maxrss // 1024,
-        "worker_peak_rss_mb": children.ru_maxrss // 1024,
+        "peak_rss_mb": main_mb + worker_mb,
+        "worker_peak_rss_mb": worker_mb,
         "digest": _digest(url),
     }
 

@@ -1,7 +1,8 @@
-"""Run a measurement in a process of its own, so its peak memory and CPU are its own."""
+"""Measurements in processes of their own, and what those processes cost (CPU, peak memory)."""
 
 from __future__ import annotations
 
+import resource
 import subprocess
 import sys
 
@@ -14,3 +15,20 @@ def run_module(module: str, *args: str) -> str:
     if done.returncode:
         raise RuntimeError(done.stderr[-3000:])
     return done.stdout
+
+
+def peak_mb() -> int:
+    """Peak RSS of this process so far."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of this process's finished children, e.g. a keys worker."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def children_peak_mb() -> int:
+    """Peak RSS of the largest finished child: the keys worker's (an upper bound if the
+    market was normalized in worker processes first)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
